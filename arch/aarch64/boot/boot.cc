@@ -1,0 +1,142 @@
+// First C++ code: runs on the boot stack, MMU off, at EL2 (or EL1 when the
+// machine has no virtualization support, to say so). Brings up the console,
+// the device tree, EL2 control state, memory, the MMU, the GIC and the timer,
+// then enters the portable kernel.
+#include "arch/aarch64/boot/el2_setup.h"
+#include "arch/aarch64/cpu/sysreg.h"
+#include "arch/aarch64/gic/gic.h"
+#include "arch/aarch64/mmu/el2_mmu.h"
+#include "arch/aarch64/psci/psci.h"
+#include "arch/aarch64/timer/generic_timer.h"
+#include "bsp/board.h"
+#include "bsp/common/pl011.h"
+#include "kernel/console/console.h"
+#include "kernel/dt/device_tree.h"
+#include "kernel/main.h"
+#include "kernel/mm/page_allocator.h"
+#include "kernel/platform.h"
+
+extern "C" char __image_start[];
+extern "C" char __image_end[];
+extern "C" char uk_el2_vectors[];
+extern "C" void (*__init_array_start[])();
+extern "C" void (*__init_array_end[])();
+
+namespace uk::hal {
+void dispatch_timer_expiry(void*);
+}
+
+namespace uk::arch {
+namespace {
+
+BootInfo g_boot_info;
+PageAllocator g_page_allocator;
+
+[[noreturn]] void halt_forever() {
+  for (;;) wfe();
+}
+
+void console_sink(const char* text, size_t length) { bsp::pl011_write(text, length); }
+
+void run_global_constructors() {
+  for (auto* fn = __init_array_start; fn != __init_array_end; ++fn) (*fn)();
+}
+
+PhysRange kernel_image_range() {
+  const uint64_t start = reinterpret_cast<uint64_t>(__image_start);
+  return PhysRange{PhysAddr(start), reinterpret_cast<uint64_t>(__image_end) - start};
+}
+
+uint64_t total_ram(const BootInfo& info) {
+  uint64_t total = 0;
+  for (size_t i = 0; i < info.memory_count; ++i) total += info.memory[i].size;
+  return total;
+}
+
+[[noreturn]] void refuse_el(unsigned el) {
+  kprintf("ukernel: started at EL%u, but this kernel is a hypervisor and needs EL2.\n"
+          "ukernel: on QEMU add virtualization=on to -M (e.g. -M virt,virtualization=on);\n"
+          "ukernel: on a Raspberry Pi 4 the firmware starts kernel8.img at EL2 by default.\n"
+          "ukernel: halted.\n",
+          el);
+  halt_forever();
+}
+
+Status init_memory(const BootInfo& info) {
+  PhysRange excluded[kMaxReservedRanges + 2];
+  size_t n = 0;
+  excluded[n++] = kernel_image_range();
+  excluded[n++] = info.blob;
+  for (size_t i = 0; i < info.reserved_count; ++i) excluded[n++] = info.reserved[i];
+  return g_page_allocator.init(info.memory, info.memory_count, excluded, n, 0);
+}
+
+}  // namespace
+}  // namespace uk::arch
+
+extern "C" [[noreturn]] void boot_main(uint64_t dtb_phys, uint64_t entry_el) {
+  using namespace uk;
+  using namespace uk::arch;
+
+  const unsigned el = current_el();
+  if (el == 2) {
+    write_vbar_el2(reinterpret_cast<uint64_t>(uk_el2_vectors));
+    isb();
+  }
+  bsp::pl011_init(bsp::Pl011Config{.base = bsp::board_early_uart_base(), .clock_hz = 0});
+  console_set_sink(console_sink);
+  run_global_constructors();
+
+  const char* reason = nullptr;
+  BootInfo& info = g_boot_info;
+  if (!parse_device_tree(reinterpret_cast<const void*>(dtb_phys), kMaxDeviceTreeBytes, PhysAddr(dtb_phys), &info,
+                         &reason)
+           .ok()) {
+    kprintf("ukernel: the device tree at 0x%lx is unusable: %s\n", static_cast<unsigned long>(dtb_phys), reason);
+    kprintf("ukernel: halted (a device tree in x0 is required by the arm64 boot protocol).\n");
+    halt_forever();
+  }
+  bsp::board_console_init(info);
+  if (el != 2) refuse_el(el);
+  if (entry_el == 3) kprintf("boot: entered at EL3, dropped to EL2\n");
+
+  el2_setup();
+  psci_set_conduit(info.psci.method == PsciMethod::kSmc ? PsciConduit::kSmc
+                   : info.psci.method == PsciMethod::kHvc ? PsciConduit::kHvc
+                                                          : PsciConduit::kNone);
+
+  if (Status s = init_memory(info); !s.ok()) {
+    kprintf("ukernel: cannot set up the page allocator: %s\n", errno_name(s.error()));
+    halt_forever();
+  }
+  if (Status s = el2_mmu_enable(info, g_page_allocator); !s.ok()) {
+    kprintf("ukernel: cannot build the EL2 page tables: %s\n", errno_name(s.error()));
+    halt_forever();
+  }
+  bsp::board_late_init(info);
+
+  GicConfig gic{};
+  gic.version = static_cast<unsigned>(info.gic.version);
+  gic.distributor = info.gic.distributor.base;
+  gic.cpu_interface = info.gic.cpu_interface.base;
+  gic.redistributors = info.gic.redistributor.base;
+  if (Status s = gic_init(gic); !s.ok()) {
+    kprintf("ukernel: interrupt controller (GICv%u) not usable: %s\n", gic.version, errno_name(s.error()));
+    halt_forever();
+  }
+  const uint32_t timer_intid = info.timer.present && info.timer.hyp_phys_intid != 0 ? info.timer.hyp_phys_intid
+                                                                                    : kDefaultHypTimerIntId;
+  if (Status s = timer_init(timer_intid, hal::dispatch_timer_expiry, nullptr); !s.ok()) {
+    kprintf("ukernel: EL2 timer (INTID %u) not usable: %s\n", timer_intid, errno_name(s.error()));
+    halt_forever();
+  }
+
+  KernelParams params;
+  params.board = bsp::board_name();
+  params.ram_bytes = total_ram(info);
+  params.gic_version = gic.version;
+  params.timer_hz = timer_frequency_hz();
+  params.bootargs = info.bootargs != nullptr ? info.bootargs : "";
+  params.free_pages = g_page_allocator.free_page_count();
+  kernel_main(params);
+}

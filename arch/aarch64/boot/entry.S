@@ -1,0 +1,98 @@
+// Kernel entry: the arm64 Image header, exception-level hand-off, and
+// self-relocation. Everything after this runs in C++ (boot_main).
+//
+// The kernel is linked position-independent at address 0 and applies its own
+// R_AARCH64_RELATIVE relocations, so it runs wherever the loader placed it
+// (QEMU -kernel, U-Boot booti, the Pi firmware's kernel8.img).
+
+// Image header flags: little endian (bit 0 = 0), 4 KiB pages (bits 2:1 = 1),
+// may be placed anywhere in physical memory (bit 3 = 1).
+.equ IMAGE_FLAG_PAGE_4K,       (1 << 1)
+.equ IMAGE_FLAG_PLACE_ANYWHERE, (1 << 3)
+.equ IMAGE_MAGIC,              0x644d5241  // "ARM\x64"
+
+// SCR_EL3: lower levels non-secure, EL2 may use hvc, EL2 is AArch64.
+.equ SCR_EL3_NS,  (1 << 0)
+.equ SCR_EL3_HCE, (1 << 8)
+.equ SCR_EL3_RW,  (1 << 10)
+// SPSR: return to EL2h with D, A, I, F masked.
+.equ SPSR_EL2H_MASKED, 0x3c9
+// SCTLR_EL2 with MMU and caches off; bits 29:28, 23:22, 18, 16, 11, 5:4 are RES1.
+.equ SCTLR_EL2_RES1, 0x30c50830
+.equ R_AARCH64_RELATIVE, 1027
+
+// The header is split around image_size, which kernel.ld emits itself: a
+// PIE cannot hold a link-time constant from another section without a
+// dynamic relocation.
+.section .text.boot.head, "ax"
+.global _start
+_start:
+    b       primary_entry                 // code0
+    .long   0                             // code1
+    .quad   0                             // text_offset: loader places us 2 MiB aligned
+    // image_size (8 bytes) is placed here by kernel.ld
+.section .text.boot, "ax"
+    .quad   IMAGE_FLAG_PAGE_4K | IMAGE_FLAG_PLACE_ANYWHERE
+    .quad   0                             // res2
+    .quad   0                             // res3
+    .quad   0                             // res4
+    .long   IMAGE_MAGIC
+    .long   0                             // res5 (PE header offset: none)
+
+primary_entry:
+    msr     daifset, #0xf
+    mov     x19, x0                       // device tree physical address
+    mrs     x20, CurrentEL
+    lsr     x20, x20, #2
+
+    cmp     x20, #3
+    b.ne    at_el2_or_el1
+    // Entered at EL3 (no firmware below us): hand EL2 the machine.
+    mov     x0, #(SCR_EL3_NS | SCR_EL3_HCE | SCR_EL3_RW)
+    msr     scr_el3, x0
+    ldr     x0, =SCTLR_EL2_RES1
+    msr     sctlr_el2, x0
+    mov     x0, #SPSR_EL2H_MASKED
+    msr     spsr_el3, x0
+    adr     x0, at_el2_or_el1
+    msr     elr_el3, x0
+    isb
+    eret                                  // x19/x20 survive; x20 still says 3
+
+at_el2_or_el1:
+    // Self-relocate: write base + addend at base + offset for each RELATIVE entry.
+    adr     x0, _start
+    adrp    x1, __rela_start
+    add     x1, x1, :lo12:__rela_start
+    adrp    x2, __rela_end
+    add     x2, x2, :lo12:__rela_end
+1:  cmp     x1, x2
+    b.hs    2f
+    ldp     x3, x4, [x1], #16             // r_offset, r_info
+    ldr     x5, [x1], #8                  // r_addend
+    cmp     x4, #R_AARCH64_RELATIVE
+    b.ne    1b                            // the linker emits nothing else (checked at build time)
+    add     x5, x5, x0
+    str     x5, [x0, x3]
+    b       1b
+2:
+    // Zero .bss (16-byte aligned by the linker script).
+    adrp    x1, __bss_start
+    add     x1, x1, :lo12:__bss_start
+    adrp    x2, __bss_end
+    add     x2, x2, :lo12:__bss_end
+3:  cmp     x1, x2
+    b.hs    4f
+    stp     xzr, xzr, [x1], #16
+    b       3b
+4:
+    adrp    x1, __boot_stack_top
+    add     x1, x1, :lo12:__boot_stack_top
+    mov     sp, x1
+    mov     x29, xzr                      // terminates the frame-pointer chain
+    mov     x30, xzr
+    mov     x0, x19
+    mov     x1, x20
+    bl      boot_main
+5:  wfe
+    b       5b

@@ -1,0 +1,27 @@
+// The kernel's interrupt controller: GICv2 (QEMU virt default, the Pi 4's
+// GIC-400) or GICv3. Only the boot CPU is brought up.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernel/lib/result.h"
+#include "kernel/lib/types.h"
+
+namespace uk::arch {
+
+struct GicConfig {
+  unsigned version = 0;  // 2 or 3
+  PhysAddr distributor;
+  PhysAddr cpu_interface;   // GICv2 only
+  PhysAddr redistributors;  // GICv3 only
+};
+
+[[nodiscard]] Status gic_init(const GicConfig& config);
+[[nodiscard]] unsigned gic_version();
+// Routes the interrupt to this CPU at the given priority (lower is more urgent).
+[[nodiscard]] Status gic_enable(uint32_t intid, uint8_t priority);
+void gic_disable(uint32_t intid);
+// Acknowledges and dispatches every pending interrupt (called from the IRQ vector).
+void gic_handle_irq();
+
+}  // namespace uk::arch

@@ -1,0 +1,31 @@
+// kernel/hal.h on AArch64: the EL2 physical timer and DAIF.
+#include "kernel/hal.h"
+
+#include "arch/aarch64/cpu/sysreg.h"
+#include "arch/aarch64/timer/generic_timer.h"
+
+namespace uk::hal {
+namespace {
+TimerExpiryFn g_expiry = nullptr;
+void* g_expiry_context = nullptr;
+}  // namespace
+
+// The timer driver's callback (installed by boot.cc) lands here.
+void dispatch_timer_expiry(void*) {
+  if (g_expiry != nullptr) g_expiry(g_expiry_context);
+}
+
+uint64_t timer_now_ticks() { return arch::timer_now_ticks(); }
+uint64_t timer_frequency_hz() { return arch::timer_frequency_hz(); }
+void timer_set_deadline(uint64_t deadline_ticks) { arch::timer_set_deadline(deadline_ticks); }
+void timer_cancel() { arch::timer_cancel(); }
+void timer_set_expiry_handler(TimerExpiryFn fn, void* context) {
+  // Callers change the handler only while no deadline is pending.
+  g_expiry_context = context;
+  g_expiry = fn;
+}
+void interrupts_enable() { arch::irq_enable(); }
+void interrupts_disable() { arch::irq_disable(); }
+void wait_for_interrupt() { arch::wfi(); }
+
+}  // namespace uk::hal

@@ -1,0 +1,23 @@
+// Hardware services the portable core uses, implemented once per
+// architecture (arch/aarch64/hal.cc) and by fakes in host tests.
+#pragma once
+
+#include <stdint.h>
+
+namespace uk::hal {
+
+using TimerExpiryFn = void (*)(void* context);
+
+[[nodiscard]] uint64_t timer_now_ticks();
+[[nodiscard]] uint64_t timer_frequency_hz();
+void timer_set_deadline(uint64_t deadline_ticks);
+void timer_cancel();
+// Called from interrupt context whenever the programmed deadline passes.
+void timer_set_expiry_handler(TimerExpiryFn fn, void* context);
+
+void interrupts_enable();
+void interrupts_disable();
+// Sleeps until an interrupt arrives (interrupts are taken if enabled).
+void wait_for_interrupt();
+
+}  // namespace uk::hal

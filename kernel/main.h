@@ -1,0 +1,24 @@
+// The portable kernel's entry point, called by the architecture's boot code
+// once the console, memory, MMU, interrupt controller and timer are up.
+#pragma once
+
+#include <stdint.h>
+
+namespace uk {
+
+struct KernelParams {
+  const char* board = "";
+  uint64_t ram_bytes = 0;
+  unsigned gic_version = 0;
+  uint64_t timer_hz = 0;
+  const char* bootargs = "";
+  uint64_t free_pages = 0;
+};
+
+[[noreturn]] void kernel_main(const KernelParams& params);
+
+// Linked in by the image: production images run nothing here; test images
+// run their boot-time self-tests (the deliberate-fault image faults here).
+void run_boot_selftests();
+
+}  // namespace uk

@@ -1,0 +1,5 @@
+#include "kernel/main.h"
+
+namespace uk {
+void run_boot_selftests() {}
+}  // namespace uk

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Boots a raw AArch64 kernel image in QEMU. Three modes:
+#   run  (default)  console on the terminal, returns when QEMU exits
+#   test (--test)   bounded by --timeout, console captured to a log, exit
+#                   status and --expect regexes checked, log printed on failure;
+#                   with --expect-halt the kernel is expected not to exit: pass
+#                   (and stop QEMU) once every --expect regex has appeared
+#   gdb  (--gdb ELF) QEMU halted at reset with a gdb stub (port $GDB_PORT,
+#                   default 1234); gdb-multiarch attaches, symbols shifted by
+#                   $GDB_LOAD_OFFSET if set
+# Usage: run_qemu.sh --kernel IMAGE [--machine M] [--cpu C] [--memory SIZE]
+#          [--test --timeout SECS [--expect-exit N | --expect-halt] --expect REGEX...]
+#          [--gdb ELF] [-- EXTRA_QEMU_ARGS...]
+set -euo pipefail
+
+kernel="" machine="virt,virtualization=on" cpu="cortex-a72" memory="1G"
+mode=run timeout_s=30 expect_exit=0 halt=0 gdb_elf="" expects=() extra=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --kernel) kernel=$2; shift 2 ;;
+    --machine) machine=$2; shift 2 ;;
+    --cpu) cpu=$2; shift 2 ;;          # empty: machine's default CPU
+    --memory) memory=$2; shift 2 ;;    # empty: machine's default RAM
+    --test) mode="test"; shift ;;
+    --timeout) timeout_s=$2; shift 2 ;;
+    --expect-exit) expect_exit=$2; shift 2 ;;
+    --expect-halt) halt=1; shift ;;     # pass once all --expect seen, QEMU stopped
+    --expect) expects+=("$2"); shift 2 ;;
+    --gdb) mode=gdb; gdb_elf=$2; shift 2 ;;
+    --) shift; extra=("$@"); break ;;
+    *) echo "run_qemu.sh: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+[ -n "$kernel" ] || { echo "run_qemu.sh: --kernel is required" >&2; exit 2; }
+[ -f "$kernel" ] || { echo "run_qemu.sh: kernel image '$kernel' not found" >&2; exit 2; }
+
+qemu=(qemu-system-aarch64 -M "$machine")
+[ -z "$cpu" ] || qemu+=(-cpu "$cpu")
+[ -z "$memory" ] || qemu+=(-m "$memory")
+# -no-reboot: a reset request ends the run instead of looping forever.
+# -nic none: no default PCI NIC, whose boot ROM (Debian's ipxe-qemu) is not
+# installed; add e.g. "-nic user,model=virtio-net-device" via extra args.
+qemu+=(-nographic -no-reboot -nic none -semihosting-config "enable=on,target=native"
+       -kernel "$kernel" "${extra[@]}")
+
+case $mode in
+run)
+  exec "${qemu[@]}"
+  ;;
+gdb)
+  port=${GDB_PORT:-1234}
+  # QEMU's console stays on this terminal (output only); gdb owns the input.
+  "${qemu[@]}" -S -gdb "tcp::$port" </dev/null &
+  qpid=$!
+  trap 'kill "$qpid" 2>/dev/null || true' EXIT
+  # The ELF's symbols are at link addresses. A kernel that runs where it was
+  # loaded (self-relocated PIE) needs them shifted: GDB_LOAD_OFFSET=0x40080000.
+  if [ -n "${GDB_LOAD_OFFSET:-}" ]; then
+    syms=(-ex "add-symbol-file $gdb_elf -o $GDB_LOAD_OFFSET")
+  else
+    syms=(-ex "symbol-file $gdb_elf")
+  fi
+  # Debug info names sources relative to the workspace (bazel run sets it).
+  gdb-multiarch -q -iex "set confirm off" -ex "set architecture aarch64" "${syms[@]}" \
+    -ex "directory ${BUILD_WORKSPACE_DIRECTORY:-.}" -ex "target remote :$port"
+  ;;
+test)
+  out=${TEST_UNDECLARED_OUTPUTS_DIR:-${TEST_TMPDIR:-$(mktemp -d)}}
+  log="$out/console.log"
+  all_seen() { # every --expect regex matches the console so far
+    tr -d '\r' <"$log.raw" >"$log"
+    for re in "${expects[@]}"; do grep -Eq -- "$re" "$log" || return 1; done
+  }
+  : >"$log.raw"  # exists before QEMU opens it: all_seen may poll first
+  start=$SECONDS
+  timeout -k 5 "$timeout_s" "${qemu[@]}" </dev/null >"$log.raw" 2>&1 &
+  qpid=$!
+  halted=0
+  if [ "$halt" = 1 ]; then
+    # The kernel parks the CPU instead of exiting: stop QEMU (through timeout,
+    # which forwards the signal) as soon as all expected output is there.
+    while kill -0 "$qpid" 2>/dev/null; do
+      if all_seen; then halted=1; kill "$qpid" 2>/dev/null || true; break; fi
+      sleep 0.2
+    done
+  fi
+  set +e
+  wait "$qpid"
+  status=$?
+  set -e
+  all_seen || true
+  rm -f "$log.raw"
+  failures=()
+  if [ "$status" -eq 124 ] || { [ "$status" -eq 137 ] && [ $((SECONDS - start)) -ge "$timeout_s" ]; }; then
+    if [ "$halt" = 1 ]; then
+      failures+=("TIMEOUT after ${timeout_s}s: the expected output never appeared (QEMU killed)")
+    else
+      failures+=("TIMEOUT after ${timeout_s}s: QEMU was killed (the kernel never exited via semihosting SYS_EXIT)")
+    fi
+  elif [ "$halt" = 1 ] && [ "$halted" = 0 ]; then
+    failures+=("QEMU exited with status $status, but the kernel was expected to halt and keep running")
+  elif [ "$halt" = 0 ] && [ "$status" -ne "$expect_exit" ]; then
+    failures+=("exit status $status, expected $expect_exit")
+  fi
+  for re in "${expects[@]}"; do
+    grep -Eq -- "$re" "$log" || failures+=("missing expected output matching /$re/")
+  done
+  if [ ${#failures[@]} -gt 0 ]; then
+    echo "===== QEMU console ($kernel, ${machine}) ====="
+    cat "$log"
+    echo "===== end of console ====="
+    for f in "${failures[@]}"; do echo "FAIL: $f"; done
+    exit 1
+  fi
+  if [ "$halt" = 1 ]; then
+    echo "PASS: kernel halted, ${#expects[@]} expected pattern(s) found in $((SECONDS - start))s"
+  else
+    echo "PASS: exit status $status, ${#expects[@]} expected pattern(s) found in $((SECONDS - start))s"
+  fi
+  ;;
+esac
