@@ -16,6 +16,10 @@ namespace uk::bsp {
 // The console UART before the device tree has been read (and the fallback
 // when the device tree is unusable).
 [[nodiscard]] uint64_t board_early_uart_base();
+// Where to look for the device tree when the loader passed none in x0 (0:
+// nowhere). QEMU virt places it at the bottom of RAM for firmware started
+// without -kernel.
+[[nodiscard]] uint64_t board_fallback_device_tree();
 // Brings up the console described by the device tree (pin functions, clock, baud).
 void board_console_init(const BootInfo& info);
 // Board-specific start-up after the MMU is on (firmware queries, ...).

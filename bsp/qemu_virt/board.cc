@@ -9,11 +9,14 @@
 namespace uk::bsp {
 namespace {
 constexpr uint64_t kVirtPl011Base = 0x09000000;
+constexpr uint64_t kVirtRamBase = 0x40000000;
 }  // namespace
 
 const char* board_name() { return "qemu-virt"; }
 
 uint64_t board_early_uart_base() { return kVirtPl011Base; }
+
+uint64_t board_fallback_device_tree() { return kVirtRamBase; }
 
 void board_console_init(const BootInfo& info) {
   // QEMU's PL011 needs no clock set-up; only its address may move.

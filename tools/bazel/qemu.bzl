@@ -49,6 +49,7 @@ def qemu_test(
         expect = [],
         expect_exit = 0,
         expect_halt = False,
+        load_at = None,
         timeout_s = 30,
         extra_args = [],
         data = [],
@@ -70,6 +71,8 @@ def qemu_test(
       expect: regexes that must all appear in the console output.
       expect_exit: required QEMU exit status (ignored with expect_halt).
       expect_halt: the kernel never exits; `expect` must be non-empty.
+      load_at: instead of -kernel, load the raw image at this address and
+        start the CPU there from reset, as firmware (EL3 with secure=on).
       timeout_s: seconds before QEMU is killed and the test fails (TIMEOUT).
       extra_args: more QEMU arguments, one argument per element.
       data: files extra_args refer to with $(rootpath ...).
@@ -82,6 +85,8 @@ def qemu_test(
         "--timeout",
         str(timeout_s),
     ] + (["--expect-halt"] if expect_halt else ["--expect-exit", str(expect_exit)])
+    if load_at:
+        args += ["--load-at", load_at]
     for regex in expect:
         args += ["--expect", _literal(regex)]
     kwargs.setdefault("size", "small")  # one QEMU thread, well under 1 GB host RAM

@@ -14,7 +14,7 @@
 set -euo pipefail
 
 kernel="" machine="virt,virtualization=on" cpu="cortex-a72" memory="1G"
-mode=run timeout_s=30 expect_exit=0 halt=0 gdb_elf="" expects=() extra=()
+load_at="" mode=run timeout_s=30 expect_exit=0 halt=0 gdb_elf="" expects=() extra=()
 while [ $# -gt 0 ]; do
   case $1 in
     --kernel) kernel=$2; shift 2 ;;
@@ -27,6 +27,7 @@ while [ $# -gt 0 ]; do
     --expect-halt) halt=1; shift ;;     # pass once all --expect seen, QEMU stopped
     --expect) expects+=("$2"); shift 2 ;;
     --gdb) mode=gdb; gdb_elf=$2; shift 2 ;;
+    --load-at) load_at=$2; shift 2 ;;  # raw load + reset PC there: firmware-style start (EL3 with secure=on)
     --) shift; extra=("$@"); break ;;
     *) echo "run_qemu.sh: unknown argument '$1'" >&2; exit 2 ;;
   esac
@@ -40,8 +41,13 @@ qemu=(qemu-system-aarch64 -M "$machine")
 # -no-reboot: a reset request ends the run instead of looping forever.
 # -nic none: no default PCI NIC, whose boot ROM (Debian's ipxe-qemu) is not
 # installed; add e.g. "-nic user,model=virtio-net-device" via extra args.
-qemu+=(-nographic -no-reboot -nic none -semihosting-config "enable=on,target=native"
-       -kernel "$kernel" "${extra[@]}")
+qemu+=(-nographic -no-reboot -nic none -semihosting-config "enable=on,target=native")
+if [ -n "$load_at" ]; then
+  qemu+=(-device "loader,file=$kernel,addr=$load_at,cpu-num=0")
+else
+  qemu+=(-kernel "$kernel")
+fi
+qemu+=("${extra[@]}")
 
 case $mode in
 run)

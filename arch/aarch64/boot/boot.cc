@@ -21,6 +21,7 @@ extern "C" char __image_end[];
 extern "C" char uk_el2_vectors[];
 extern "C" void (*__init_array_start[])();
 extern "C" void (*__init_array_end[])();
+extern "C" [[noreturn]] void uk_el3_enter_el2(uint64_t dtb_phys);
 
 namespace uk::hal {
 void dispatch_timer_expiry(void*);
@@ -38,7 +39,12 @@ PageAllocator g_page_allocator;
 
 void console_sink(const char* text, size_t length) { bsp::pl011_write(text, length); }
 
+// boot_main runs twice when entered at EL3 (before and after the drop).
+bool g_constructed = false;
+
 void run_global_constructors() {
+  if (g_constructed) return;
+  g_constructed = true;
   for (auto* fn = __init_array_start; fn != __init_array_end; ++fn) (*fn)();
 }
 
@@ -87,6 +93,11 @@ extern "C" [[noreturn]] void boot_main(uint64_t dtb_phys, uint64_t entry_el) {
   console_set_sink(console_sink);
   run_global_constructors();
 
+  if (dtb_phys == 0 && bsp::board_fallback_device_tree() != 0) {
+    dtb_phys = bsp::board_fallback_device_tree();
+    kprintf("boot: no device tree in x0; using the board's firmware location 0x%lx\n",
+            static_cast<unsigned long>(dtb_phys));
+  }
   const char* reason = nullptr;
   BootInfo& info = g_boot_info;
   if (!parse_device_tree(reinterpret_cast<const void*>(dtb_phys), kMaxDeviceTreeBytes, PhysAddr(dtb_phys), &info,
@@ -97,6 +108,17 @@ extern "C" [[noreturn]] void boot_main(uint64_t dtb_phys, uint64_t entry_el) {
     halt_forever();
   }
   bsp::board_console_init(info);
+  if (el == 3) {
+    // No firmware below us: do its part for the GIC, then become EL2.
+    GicConfig gic{.version = static_cast<unsigned>(info.gic.version),
+                  .distributor = info.gic.distributor.base,
+                  .cpu_interface = info.gic.cpu_interface.base};
+    if (Status s = gic_el3_prepare_nonsecure(gic); !s.ok()) {
+      kprintf("boot: at EL3 with GICv%u: interrupt groups left to the hardware defaults (%s)\n", gic.version,
+              errno_name(s.error()));
+    }
+    uk_el3_enter_el2(dtb_phys);
+  }
   if (el != 2) refuse_el(el);
   if (entry_el == 3) kprintf("boot: entered at EL3, dropped to EL2\n");
 

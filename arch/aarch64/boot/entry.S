@@ -45,21 +45,6 @@ primary_entry:
     mrs     x20, CurrentEL
     lsr     x20, x20, #2
 
-    cmp     x20, #3
-    b.ne    at_el2_or_el1
-    // Entered at EL3 (no firmware below us): hand EL2 the machine.
-    mov     x0, #(SCR_EL3_NS | SCR_EL3_HCE | SCR_EL3_RW)
-    msr     scr_el3, x0
-    ldr     x0, =SCTLR_EL2_RES1
-    msr     sctlr_el2, x0
-    mov     x0, #SPSR_EL2H_MASKED
-    msr     spsr_el3, x0
-    adr     x0, at_el2_or_el1
-    msr     elr_el3, x0
-    isb
-    eret                                  // x19/x20 survive; x20 still says 3
-
-at_el2_or_el1:
     // Self-relocate: write base + addend at base + offset for each RELATIVE entry.
     adr     x0, _start
     adrp    x1, __rela_start
@@ -93,6 +78,32 @@ at_el2_or_el1:
     mov     x30, xzr
     mov     x0, x19
     mov     x1, x20
-    bl      boot_main
+    bl      boot_main                     // at EL3 it comes back through uk_el3_enter_el2
 5:  wfe
+    b       5b
+
+// uk_el3_enter_el2(dtb): called by boot_main at EL3 once it has done the
+// firmware's part (interrupt groups for the non-secure world). Returns to
+// boot_main(dtb, 3) at EL2h on a fresh boot stack; never returns here.
+.global uk_el3_enter_el2
+uk_el3_enter_el2:
+    mov     x19, x0
+    mov     x1, #(SCR_EL3_NS | SCR_EL3_HCE | SCR_EL3_RW)
+    msr     scr_el3, x1
+    ldr     x1, =SCTLR_EL2_RES1
+    msr     sctlr_el2, x1
+    mov     x1, #SPSR_EL2H_MASKED
+    msr     spsr_el3, x1
+    adr     x1, 6f
+    msr     elr_el3, x1
+    isb
+    eret
+6:  adrp    x1, __boot_stack_top
+    add     x1, x1, :lo12:__boot_stack_top
+    mov     sp, x1
+    mov     x29, xzr
+    mov     x30, xzr
+    mov     x0, x19
+    mov     x1, #3
+    bl      boot_main
     b       5b

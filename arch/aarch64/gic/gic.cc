@@ -148,6 +148,17 @@ Status gic_init(const GicConfig& config) {
 
 unsigned gic_version() { return g_config.version; }
 
+Status gic_el3_prepare_nonsecure(const GicConfig& config) {
+  if (config.version != 2) return Errno::kNotSup;
+  const uint64_t d = config.distributor.value();
+  const uint32_t lines = 32 * ((mmio_read32(d + kGicdTyper) & kGicdTyperItLinesMask) + 1);
+  for (uint32_t i = 0; i < lines && i < kSpuriousFirst; i += 32) mmio_write32(d + kGicdIgroupr + i / 8, 0xffffffff);
+  mmio_write32(d + kGicdCtlr, kGicv2EnableGroups);
+  mmio_write32(config.cpu_interface.value() + kGiccPmr, kLowestPriorityMask);
+  mmio_write32(config.cpu_interface.value() + kGiccCtlr, kGicv2EnableGroups);
+  return kOkStatus;
+}
+
 Status gic_enable(uint32_t intid, uint8_t priority) {
   if (intid >= g_max_intid) return Errno::kInval;
   const uint32_t bit = 1u << (intid % 32);

@@ -18,6 +18,10 @@ struct GicConfig {
 
 [[nodiscard]] Status gic_init(const GicConfig& config);
 [[nodiscard]] unsigned gic_version();
+// Run at EL3 when the kernel is its own firmware: puts every interrupt in the
+// non-secure group 1 and enables both groups, as firmware does before
+// handing over to a non-secure hypervisor. GICv2 only (kNotSup otherwise).
+[[nodiscard]] Status gic_el3_prepare_nonsecure(const GicConfig& config);
 // Routes the interrupt to this CPU at the given priority (lower is more urgent).
 [[nodiscard]] Status gic_enable(uint32_t intid, uint8_t priority);
 void gic_disable(uint32_t intid);
