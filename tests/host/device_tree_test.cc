@@ -45,6 +45,8 @@ Parsed parse(const uint8_t* bytes, size_t available) {
 }
 
 Parsed parse(const Blob& b) { return parse(b.bytes(), b.size); }
+// BootInfo's strings point into the blob: it must outlive the result.
+Parsed parse(Blob&&) = delete;
 
 Blob load(const char* runfiles_path, size_t slack = kSlack) {
   Blob b;
@@ -342,7 +344,8 @@ TEST(DeviceTreeSynthetic, MemoryWithoutDeviceTypeIsIgnored) {
   TreeWriter t;
   t.cells("#address-cells", {1}).cells("#size-cells", {1});
   t.begin("memory@0").cells("reg", {0, 0x1000}).end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   EXPECT_EQ(p.reason, "no memory node");
 }
 
@@ -350,7 +353,8 @@ TEST(DeviceTreeSynthetic, MemoryRegLengthNotMultipleOfCells) {
   TreeWriter t;
   t.cells("#address-cells", {2}).cells("#size-cells", {1});
   t.begin("memory@0").str("device_type", "memory").cells("reg", {0, 0, 0x1000, 0}).end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   EXPECT_EQ(p.status.error(), Errno::kInval);
   EXPECT_EQ(p.reason, "/memory@0 reg length 16 not a multiple of cells (2 address + 1 size)");
 }
@@ -362,7 +366,8 @@ TEST(DeviceTreeSynthetic, MultipleMemoryNodesAndCells) {
   t.begin("memory@80000000").str("device_type", "memory").cells("reg", {0x80000000, 0x10000000}).end();
   t.begin("memory@90000000").str("device_type", "memory").str("status", "disabled").cells("reg", {0x90000000, 0x1000}).end();
   t.begin("memoryx").str("device_type", "memory").cells("reg", {0xa0000000, 0x1000}).end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   ASSERT_TRUE(p.status.ok()) << p.reason;
   ASSERT_EQ(p.info->memory_count, 3u);  // the zero-size entry is skipped
   expect_range(p.info->memory[0], 0x0, 0x1000);
@@ -387,7 +392,8 @@ TEST(DeviceTreeSynthetic, TooManyMemoryBanks) {
     return out;
   }();
   t.begin("memory").str("device_type", "memory").raw("reg", bytes.data(), bytes.size()).end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   EXPECT_EQ(p.status.error(), Errno::kTooBig);
   EXPECT_EQ(p.reason, "too many memory banks (max 16)");
 }
@@ -396,7 +402,8 @@ TEST(DeviceTreeSynthetic, ThreeCellAddressesUnsupported) {
   TreeWriter t;
   t.cells("#address-cells", {3}).cells("#size-cells", {1});
   t.begin("memory@0").str("device_type", "memory").cells("reg", {0, 0, 0, 0x1000}).end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   EXPECT_EQ(p.status.error(), Errno::kInval);
   EXPECT_NE(p.reason.find("3-cell memory address unsupported"), std::string::npos) << p.reason;
 }
@@ -405,7 +412,8 @@ TEST(DeviceTreeSynthetic, BankWrappingAround64BitsRejected) {
   TreeWriter t;
   t.cells("#address-cells", {2}).cells("#size-cells", {2});
   t.begin("memory@0").str("device_type", "memory").cells("reg", {0xffffffff, 0xfffff000, 0, 0x2000}).end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   EXPECT_EQ(p.status.error(), Errno::kInval);
   EXPECT_NE(p.reason.find("wraps around 64 bits"), std::string::npos) << p.reason;
 }
@@ -419,7 +427,8 @@ TEST(DeviceTreeSynthetic, ReservedRegions) {
   t.begin("off@4f000000").cells("reg", {0, 0x4f000000, 0, 0x1000}).str("status", "disabled").end();
   t.begin("two@50000000").cells("reg", {0, 0x50000000, 0, 0x1000, 0, 0x50002000, 0, 0x1000}).end();
   t.end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   ASSERT_TRUE(p.status.ok()) << p.reason;
   ASSERT_EQ(p.info->reserved_count, 5u);
   expect_range(p.info->reserved[0], 0x40000000, 0x1000);
@@ -438,7 +447,8 @@ TEST(DeviceTreeSynthetic, TooManyReservedRegions) {
     t.begin(name.c_str()).cells("reg", {0x40000000 + i * 0x1000, 0x1000}).end();
   }
   t.end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   EXPECT_EQ(p.status.error(), Errno::kTooBig);
   EXPECT_NE(p.reason.find("too many reserved regions (max 32)"), std::string::npos) << p.reason;
 }
@@ -456,7 +466,8 @@ TEST(DeviceTreeSynthetic, NestedRangesTranslation) {
   t.end().end();
   t.begin("gpio@10002000").str("compatible", "brcm,bcm2711-gpio").cells("reg", {0x10002000, 0x100}).end();
   t.end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   ASSERT_TRUE(p.status.ok()) << p.reason;
   EXPECT_FALSE(p.info->uart.from_stdout_path);
   expect_range(p.info->uart.regs, 0xfe201000, 0x200);
@@ -470,7 +481,8 @@ TEST(DeviceTreeSynthetic, AddressOutsideRangesWindow) {
   t.cells("ranges", {0x7e000000, 0x0, 0xfe000000, 0x1000});
   t.begin("serial@7e001000").str("compatible", "arm,pl011").cells("reg", {0x7e001000, 0x200}).end();
   t.end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   EXPECT_EQ(p.status.error(), Errno::kInval);
   EXPECT_EQ(p.reason, "/soc/serial@7e001000: address 0x7e001000 size 0x200 not inside any ranges window of /soc");
 }
@@ -482,7 +494,8 @@ TEST(DeviceTreeSynthetic, RegionStraddlingWindowEndRejected) {
   t.cells("ranges", {0x7e000000, 0x0, 0xfe000000, 0x1000});
   t.begin("serial@7e000f00").str("compatible", "arm,pl011").cells("reg", {0x7e000f00, 0x200}).end();
   t.end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   EXPECT_EQ(p.status.error(), Errno::kInval);
   EXPECT_NE(p.reason.find("not inside any ranges window"), std::string::npos) << p.reason;
 }
@@ -493,7 +506,8 @@ TEST(DeviceTreeSynthetic, MissingRangesOnBus) {
   t.begin("bus").cells("#address-cells", {1}).cells("#size-cells", {1});
   t.begin("serial@1000").str("compatible", "arm,pl011").cells("reg", {0x1000, 0x200}).end();
   t.end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   EXPECT_EQ(p.status.error(), Errno::kInval);
   EXPECT_EQ(p.reason, "/bus/serial@1000: untranslatable address 0x1000: /bus has no ranges");
 }
@@ -504,7 +518,8 @@ TEST(DeviceTreeSynthetic, StdoutAliasLoopDoesNotRecurse) {
   t.begin("aliases").str("serial0", "serial0").str("serial1", "serial1/x").end();
   t.begin("chosen").str("stdout-path", "serial0:115200n8").end();
   t.begin("uart@9000000").str("compatible", "arm,pl011").cells("reg", {0, 0x9000000, 0, 0x1000}).end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   ASSERT_TRUE(p.status.ok()) << p.reason;
   EXPECT_FALSE(p.info->uart.from_stdout_path);
   expect_range(p.info->uart.regs, 0x9000000, 0x1000);
@@ -516,7 +531,8 @@ TEST(DeviceTreeSynthetic, StdoutPathToDisabledUartFallsBack) {
   t.begin("chosen").str("stdout-path", "/uart@9000000").str("bootargs", "hello").end();
   t.begin("uart@9000000").str("compatible", "arm,pl011").str("status", "disabled").cells("reg", {0, 0x9000000, 0, 0x1000}).end();
   t.begin("uart@9001000").str("compatible", "arm,pl011").str("status", "ok").cells("reg", {0, 0x9001000, 0, 0x1000}).end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   ASSERT_TRUE(p.status.ok()) << p.reason;
   EXPECT_FALSE(p.info->uart.from_stdout_path);
   EXPECT_STREQ(p.info->bootargs, "hello");
@@ -527,7 +543,8 @@ TEST(DeviceTreeSynthetic, UnterminatedStringPropertyRejected) {
   TreeWriter t;
   t.standard_root();
   t.begin("chosen").raw("bootargs", "abc", 3).end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   EXPECT_EQ(p.status.error(), Errno::kInval);
   EXPECT_EQ(p.reason, "/chosen: property bootargs is not a NUL-terminated string");
 }
@@ -536,7 +553,8 @@ TEST(DeviceTreeSynthetic, ZeroSizedDeviceRegRejected) {
   TreeWriter t;
   t.standard_root();
   t.begin("uart@9000000").str("compatible", "arm,pl011").cells("reg", {0, 0x9000000, 0, 0}).end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   EXPECT_EQ(p.status.error(), Errno::kInval);
   EXPECT_EQ(p.reason, "/uart@9000000: reg entry 0 has size 0");
 }
@@ -554,7 +572,8 @@ TEST(DeviceTreeSynthetic, TimerInterrupts) {
     t.cells("clock-frequency", {62500000}).end();
     return t.finish();
   };
-  Parsed ok = parse(build({1, 13, 4, 1, 14, 4, 1, 11, 4, 0, 10, 4}, true));
+  const Blob ok_blob = build({1, 13, 4, 1, 14, 4, 1, 11, 4, 0, 10, 4}, true);
+  Parsed ok = parse(ok_blob);
   ASSERT_TRUE(ok.status.ok()) << ok.reason;
   EXPECT_EQ(ok.info->timer.secure_phys_intid, 29u);
   EXPECT_EQ(ok.info->timer.hyp_phys_intid, 42u);  // an SPI: 32 + 10
@@ -562,18 +581,22 @@ TEST(DeviceTreeSynthetic, TimerInterrupts) {
   expect_range(ok.info->gic.cpu_interface, 0x8010000, 0x2000);
   expect_range(ok.info->gic.hyp_interface, 0, 0);
 
-  Parsed bad_ppi = parse(build({1, 13, 4, 1, 16, 4, 1, 11, 4, 1, 10, 4}, true));
+  const Blob bad_ppi_blob = build({1, 13, 4, 1, 16, 4, 1, 11, 4, 1, 10, 4}, true);
+  Parsed bad_ppi = parse(bad_ppi_blob);
   EXPECT_EQ(bad_ppi.status.error(), Errno::kInval);
   EXPECT_EQ(bad_ppi.reason, "/timer: interrupt 1 has bad GIC specifier <1 16>");
 
-  Parsed too_few = parse(build({1, 13, 4, 1, 14, 4}, true));
+  const Blob too_few_blob = build({1, 13, 4, 1, 14, 4}, true);
+  Parsed too_few = parse(too_few_blob);
   EXPECT_EQ(too_few.status.error(), Errno::kInval);
   EXPECT_EQ(too_few.reason, "/timer: 2 interrupts, need 4 (sec-phys, phys, virt, hyp-phys)");
 
-  Parsed ragged = parse(build({1, 13, 4, 1}, true));
+  const Blob ragged_blob = build({1, 13, 4, 1}, true);
+  Parsed ragged = parse(ragged_blob);
   EXPECT_NE(ragged.reason.find("not a multiple of 3 cells"), std::string::npos) << ragged.reason;
 
-  Parsed orphan = parse(build({1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4}, false));
+  const Blob orphan_blob = build({1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4}, false);
+  Parsed orphan = parse(orphan_blob);
   EXPECT_EQ(orphan.status.error(), Errno::kInval);
   EXPECT_EQ(orphan.reason, "/timer: no interrupt-parent");
 }
@@ -582,7 +605,8 @@ TEST(DeviceTreeSynthetic, GicNeedsTwoRegs) {
   TreeWriter t;
   t.standard_root();
   t.begin("intc").str("compatible", "arm,gic-v3").cells("reg", {0, 0x8000000, 0, 0x10000}).end();
-  Parsed p = parse(t.finish());
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
   EXPECT_EQ(p.status.error(), Errno::kInval);
   EXPECT_EQ(p.reason, "/intc: GIC needs at least 2 reg entries (distributor and redistributor), has 1");
 }
@@ -596,16 +620,20 @@ TEST(DeviceTreeSynthetic, PsciMethods) {
     t.end();
     return t.finish();
   };
-  Parsed hvc = parse(build("arm,psci-0.2", "hvc"));
+  const Blob hvc_blob = build("arm,psci-0.2", "hvc");
+  Parsed hvc = parse(hvc_blob);
   ASSERT_TRUE(hvc.status.ok()) << hvc.reason;
   EXPECT_EQ(hvc.info->psci.method, PsciMethod::kHvc);
   EXPECT_EQ(hvc.info->psci.version, PsciVersion::k0_2);
-  Parsed old = parse(build("arm,psci", "smc"));
+  const Blob old_blob = build("arm,psci", "smc");
+  Parsed old = parse(old_blob);
   EXPECT_EQ(old.info->psci.version, PsciVersion::k0_1);
-  Parsed bogus = parse(build("arm,psci-1.0", "svc"));
+  const Blob bogus_blob = build("arm,psci-1.0", "svc");
+  Parsed bogus = parse(bogus_blob);
   EXPECT_EQ(bogus.status.error(), Errno::kInval);
   EXPECT_EQ(bogus.reason, "/psci: unknown method \"svc\"");
-  Parsed none = parse(build("arm,psci-1.0", nullptr));
+  const Blob none_blob = build("arm,psci-1.0", nullptr);
+  Parsed none = parse(none_blob);
   EXPECT_EQ(none.reason, "/psci: no method");
 }
 
@@ -813,7 +841,7 @@ void fuzz_flips(Blob base, uint64_t seed, int iterations, bool structure_only) {
     if (p.status.ok()) ++accepted;
   }
   // Most single-bit damage lands in property values and names and is benign.
-  RecordProperty("accepted", accepted);
+  ::testing::Test::RecordProperty("accepted", accepted);
 }
 
 TEST(DeviceTreeFuzz, RandomBitFlipsPi4) { fuzz_flips(patched_rpi4(), 0x5eed0001, 3000, false); }
