@@ -58,6 +58,46 @@ constexpr size_t kTimerInterrupts = 4;    // secure phys, non-secure phys, virt,
 
 constexpr size_t kPathBytes = 96;
 
+// Devices located by "compatible": one pass over the tree records, per slot,
+// the first enabled node (in tree order) claiming any of the slot's strings.
+enum Slot : uint8_t {
+  kSlotUart,
+  kSlotGicV2,
+  kSlotGicV3,
+  kSlotTimer,
+  kSlotPsci10,
+  kSlotPsci02,
+  kSlotPsci01,
+  kSlotMailbox,
+  kSlotWatchdog,
+  kSlotGpio,
+  kSlotRng,
+  kSlotCount,
+};
+
+struct Wanted {
+  const char* compatible;
+  Slot slot;
+};
+
+constexpr Wanted kWanted[] = {
+    {"arm,pl011", kSlotUart},
+    {"arm,cortex-a15-gic", kSlotGicV2},
+    {"arm,gic-400", kSlotGicV2},
+    {"arm,cortex-a7-gic", kSlotGicV2},
+    {"arm,gic-v3", kSlotGicV3},
+    {"arm,armv8-timer", kSlotTimer},
+    {"arm,psci-1.0", kSlotPsci10},
+    {"arm,psci-0.2", kSlotPsci02},
+    {"arm,psci", kSlotPsci01},
+    {"brcm,bcm2835-mbox", kSlotMailbox},
+    {"brcm,bcm2711-pm", kSlotWatchdog},
+    {"brcm,bcm2835-pm", kSlotWatchdog},
+    {"brcm,bcm2835-pm-wdt", kSlotWatchdog},
+    {"brcm,bcm2711-gpio", kSlotGpio},
+    {"brcm,bcm2711-rng200", kSlotRng},
+};
+
 // Reads a big-endian u32 byte by byte: property values need not be aligned.
 uint32_t be32(const uint8_t* p) {
   return (static_cast<uint32_t>(p[0]) << 24) | (static_cast<uint32_t>(p[1]) << 16) |
@@ -68,7 +108,8 @@ uint64_t be64(const uint8_t* p) { return (static_cast<uint64_t>(be32(p)) << 32) 
 
 constexpr size_t align_up_size(size_t v, size_t a) { return (v + a - 1) & ~(a - 1); }
 
-// Why the blob is bad, formatted into BootInfo::reason.
+// One parse: validation first, then extraction into *out_. Every failure
+// goes through fail(), which formats the reason into out_->reason.
 class Parser {
  public:
   Parser(const uint8_t* blob, size_t available, BootInfo* out) : fdt_(blob), available_(available), out_(out) {}
@@ -89,10 +130,12 @@ class Parser {
   Status get_string(int node, const char* name, const char** value);
   bool is_enabled(int node);
   int parent_of(int node, const char* why, Status* st);
+  int node_by_phandle(uint32_t phandle);
+  void remember_parent(int node, int parent);
   Status translate(int bus, uint64_t* addr, uint64_t size, int device);
   Status reg_count(int node, size_t* count);
   Status read_reg(int node, size_t index, PhysRange* range);
-  int find_enabled_compatible(const char* const* compats, size_t ncompats, size_t* which);
+  Status scan_devices();
   Status interrupt_intids(int node, uint32_t* intids, size_t want, size_t* got);
 
   Status parse_memory();
@@ -110,6 +153,19 @@ class Parser {
   BootInfo* out_;
   uint32_t totalsize_ = 0;
   // Two buffers so one message can name two nodes.
+  int found_[kSlotCount] = {};  // node offset per slot, < 0: none
+  // libfdt finds a parent or a phandle by walking the tree from the root;
+  // the same few (the GIC's bus, the root's interrupt parent) are asked for
+  // again and again, so remember the last answers.
+  struct CacheEntry {
+    int key = -1;
+    int value = -1;
+  };
+  static constexpr size_t kCacheEntries = 32;
+  CacheEntry parents_[kCacheEntries];
+  CacheEntry phandles_[kCacheEntries];
+  unsigned next_parent_ = 0;
+  unsigned next_phandle_ = 0;
   char paths_[2][kPathBytes] = {};
   unsigned next_path_ = 0;
 };
@@ -219,6 +275,9 @@ Status Parser::validate_structure() {
   size_t pos = 0;
   int depth = 0;
   bool root_done = false;
+  // Bit d-1 set: the node open at depth d already has a subnode.
+  uint64_t has_subnode = 0;
+  static_assert(kMaxDeviceTreeDepth <= 64, "has_subnode holds one bit per depth");
   for (;;) {
     if (pos + kCellBytes > size) {
       return fail(Errno::kInval, "structure block ends at offset %zu without FDT_END", pos);
@@ -233,9 +292,11 @@ Status Parser::validate_structure() {
         if (nul == nullptr) return fail(Errno::kInval, "unterminated node name at structure offset %zu", at);
         const size_t name_len = static_cast<size_t>(static_cast<const uint8_t*>(nul) - (s + pos));
         if (depth == 0 && name_len != 0) return fail(Errno::kInval, "root node has a name");
+        if (depth > 0) has_subnode |= uint64_t{1} << (depth - 1);
         if (++depth > kMaxDeviceTreeDepth) {
           return fail(Errno::kInval, "nodes nested deeper than %d", kMaxDeviceTreeDepth);
         }
+        has_subnode &= ~(uint64_t{1} << (depth - 1));
         pos = align_up_size(pos + name_len + 1, kTokenAlignment);
         break;
       }
@@ -245,6 +306,10 @@ Status Parser::validate_structure() {
         break;
       case kTokenProp: {
         if (depth == 0) return fail(Errno::kInval, "property outside any node at structure offset %zu", at);
+        // libfdt stops looking for properties at the first subnode.
+        if ((has_subnode >> (depth - 1)) & 1) {
+          return fail(Errno::kInval, "property after a subnode at structure offset %zu", at);
+        }
         if (pos + kPropHeaderBytes > size) {
           return fail(Errno::kInval, "truncated property header at structure offset %zu", at);
         }
@@ -326,9 +391,38 @@ bool Parser::is_enabled(int node) {
 }
 
 int Parser::parent_of(int node, const char* why, Status* st) {
+  for (const CacheEntry& e : parents_) {
+    if (e.key == node) return e.value;
+  }
   const int parent = fdt_parent_offset(fdt_, node);
-  if (parent < 0) *st = fail(Errno::kInval, "%s: cannot find parent for %s: %s", path(node), why, fdt_strerror(parent));
+  if (parent < 0) {
+    *st = fail(Errno::kInval, "%s: cannot find parent for %s: %s", path(node), why, fdt_strerror(parent));
+    return parent;
+  }
+  remember_parent(node, parent);
   return parent;
+}
+
+void Parser::remember_parent(int node, int parent) {
+  for (const CacheEntry& e : parents_) {
+    if (e.key == node) return;
+  }
+  parents_[next_parent_] = CacheEntry{node, parent};
+  next_parent_ = (next_parent_ + 1) % kCacheEntries;
+}
+
+int Parser::node_by_phandle(uint32_t phandle) {
+  // Keys are stored as int; phandles 0 and ~0 are invalid anyway.
+  const int key = static_cast<int>(phandle);
+  for (const CacheEntry& e : phandles_) {
+    if (e.key == key && key != -1) return e.value;
+  }
+  const int node = fdt_node_offset_by_phandle(fdt_, phandle);
+  if (node >= 0) {
+    phandles_[next_phandle_] = CacheEntry{key, node};
+    next_phandle_ = (next_phandle_ + 1) % kCacheEntries;
+  }
+  return node;
 }
 
 // Translates [*addr, *addr + size), expressed in the address space of `bus`'s
@@ -431,18 +525,39 @@ Status Parser::read_reg(int node, size_t index, PhysRange* range) {
   return kOkStatus;
 }
 
-// First enabled node (in tree order) compatible with any of `compats`;
-// returns its offset (or <0) and which compat matched.
-int Parser::find_enabled_compatible(const char* const* compats, size_t ncompats, size_t* which) {
-  for (int node = fdt_next_node(fdt_, -1, nullptr); node >= 0; node = fdt_next_node(fdt_, node, nullptr)) {
-    for (size_t i = 0; i < ncompats; ++i) {
-      if (fdt_node_check_compatible(fdt_, node, compats[i]) == 0 && is_enabled(node)) {
-        if (which != nullptr) *which = i;
-        return node;
+// Fills found_[] in a single walk over every node: looking each device up
+// separately would rescan the whole tree (and every node's properties) per
+// compatible string.
+Status Parser::scan_devices() {
+  for (int& f : found_) f = -FDT_ERR_NOTFOUND;
+  // Ancestors of the current node, so the parents of found devices (and of
+  // their buses) are known without libfdt's walk from the root.
+  // libfdt counts the root as depth 1 when starting from depth 0.
+  int ancestors[kMaxDeviceTreeDepth + 1] = {};
+  int depth = 0;
+  int node = fdt_next_node(fdt_, -1, &depth);
+  for (; node >= 0; node = fdt_next_node(fdt_, node, &depth)) {
+    if (depth < 1 || depth > kMaxDeviceTreeDepth) return fail(Errno::kInval, "bad node depth %d", depth);
+    ancestors[depth] = node;
+    int len = 0;
+    const auto* compat = static_cast<const char*>(fdt_getprop(fdt_, node, "compatible", &len));
+    if (compat == nullptr || len <= 0) continue;
+    bool enabled_known = false;
+    bool enabled = false;
+    for (const Wanted& w : kWanted) {
+      if (found_[w.slot] >= 0 || !fdt_stringlist_contains(compat, len, w.compatible)) continue;
+      if (!enabled_known) {
+        enabled = is_enabled(node);
+        enabled_known = true;
+      }
+      if (enabled) {
+        found_[w.slot] = node;
+        for (int d = depth; d > 1; --d) remember_parent(ancestors[d], ancestors[d - 1]);
       }
     }
   }
-  return -FDT_ERR_NOTFOUND;
+  if (node != -FDT_ERR_NOTFOUND) return fail(Errno::kInval, "walking the tree: %s", fdt_strerror(node));
+  return kOkStatus;
 }
 
 // Decodes up to `want` GIC interrupt specifiers of `node` into INTIDs.
@@ -460,7 +575,7 @@ Status Parser::interrupt_intids(int node, uint32_t* intids, size_t want, size_t*
     const auto* ph = static_cast<const uint8_t*>(fdt_getprop(fdt_, n, "interrupt-parent", &plen));
     if (ph != nullptr) {
       if (plen != static_cast<int>(kCellBytes)) return fail(Errno::kInval, "%s: bad interrupt-parent", path(n));
-      controller = fdt_node_offset_by_phandle(fdt_, be32(ph));
+      controller = node_by_phandle(be32(ph));
       if (controller < 0) {
         return fail(Errno::kInval, "%s: interrupt-parent phandle 0x%x names no node", path(n), be32(ph));
       }
@@ -614,7 +729,7 @@ Status Parser::parse_root_and_chosen() {
 }
 
 Status Parser::parse_uart() {
-  static constexpr const char* kPl011[] = {"arm,pl011"};
+  static constexpr const char* kPl011 = "arm,pl011";
   int node = -1;
   if (out_->stdout_path != nullptr) {
     // "serial0:115200n8": the path (or alias) ends at the first ':'.
@@ -636,12 +751,12 @@ Status Parser::parse_uart() {
         target = fdt_path_offset(fdt_, value);
       }
     }
-    if (target >= 0 && fdt_node_check_compatible(fdt_, target, kPl011[0]) == 0 && is_enabled(target)) {
+    if (target >= 0 && fdt_node_check_compatible(fdt_, target, kPl011) == 0 && is_enabled(target)) {
       node = target;
       out_->uart.from_stdout_path = true;
     }
   }
-  if (node < 0) node = find_enabled_compatible(kPl011, 1, nullptr);
+  if (node < 0) node = found_[kSlotUart];
   if (node < 0) return kOkStatus;
   Status st = read_reg(node, 0, &out_->uart.regs);
   if (!st.ok()) return st;
@@ -651,7 +766,7 @@ Status Parser::parse_uart() {
   int len = 0;
   const auto* clocks = static_cast<const uint8_t*>(fdt_getprop(fdt_, node, "clocks", &len));
   if (clocks != nullptr && len >= static_cast<int>(kCellBytes)) {
-    const int clk = fdt_node_offset_by_phandle(fdt_, be32(clocks));
+    const int clk = node_by_phandle(be32(clocks));
     int flen = 0;
     const auto* freq =
         clk >= 0 ? static_cast<const uint8_t*>(fdt_getprop(fdt_, clk, "clock-frequency", &flen)) : nullptr;
@@ -661,14 +776,15 @@ Status Parser::parse_uart() {
 }
 
 Status Parser::parse_gic() {
-  static constexpr const char* kGics[] = {"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a7-gic", "arm,gic-v3"};
-  constexpr size_t kFirstV3 = 3;
   constexpr size_t kRegDistributor = 0;
   constexpr size_t kRegCpuOrRedist = 1;
   constexpr size_t kRegHyp = 2;
   constexpr size_t kRegVcpu = 3;
-  size_t which = 0;
-  const int node = find_enabled_compatible(kGics, sizeof(kGics) / sizeof(kGics[0]), &which);
+  // The first GIC in tree order, whichever version.
+  const int v2 = found_[kSlotGicV2];
+  const int v3 = found_[kSlotGicV3];
+  const bool is_v3 = v3 >= 0 && (v2 < 0 || v3 < v2);
+  const int node = is_v3 ? v3 : v2;
   if (node < 0) return kOkStatus;
   GicInfo& gic = out_->gic;
   size_t count = 0;
@@ -676,11 +792,11 @@ Status Parser::parse_gic() {
   if (!st.ok()) return st;
   if (count < 2) {
     return fail(Errno::kInval, "%s: GIC needs at least 2 reg entries (distributor and %s), has %zu", path(node),
-                which >= kFirstV3 ? "redistributor" : "CPU interface", count);
+                is_v3 ? "redistributor" : "CPU interface", count);
   }
   st = read_reg(node, kRegDistributor, &gic.distributor);
   if (!st.ok()) return st;
-  if (which >= kFirstV3) {
+  if (is_v3) {
     gic.version = GicVersion::kV3;
     st = read_reg(node, kRegCpuOrRedist, &gic.redistributor);
   } else {
@@ -699,8 +815,7 @@ Status Parser::parse_gic() {
 }
 
 Status Parser::parse_timer() {
-  static constexpr const char* kTimer[] = {"arm,armv8-timer"};
-  const int node = find_enabled_compatible(kTimer, 1, nullptr);
+  const int node = found_[kSlotTimer];
   if (node < 0) return kOkStatus;
   uint32_t intids[kTimerInterrupts] = {};
   size_t got = 0;
@@ -727,12 +842,12 @@ Status Parser::parse_timer() {
 
 Status Parser::parse_psci() {
   // Most capable binding first: a node lists all it implements.
-  static constexpr const char* kPsci[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
+  static constexpr Slot kSlots[] = {kSlotPsci10, kSlotPsci02, kSlotPsci01};
   static constexpr PsciVersion kVersions[] = {PsciVersion::k1_0, PsciVersion::k0_2, PsciVersion::k0_1};
   int node = -1;
   size_t which = 0;
-  for (size_t i = 0; i < sizeof(kPsci) / sizeof(kPsci[0]) && node < 0; ++i) {
-    node = find_enabled_compatible(&kPsci[i], 1, nullptr);
+  for (size_t i = 0; i < sizeof(kSlots) / sizeof(kSlots[0]) && node < 0; ++i) {
+    node = found_[kSlots[i]];
     which = i;
   }
   if (node < 0) return kOkStatus;
@@ -753,24 +868,18 @@ Status Parser::parse_psci() {
 
 Status Parser::parse_rpi() {
   struct Want {
-    const char* const* compats;
-    size_t count;
+    Slot slot;
     PhysRange* dest;
   };
-  static constexpr const char* kMbox[] = {"brcm,bcm2835-mbox"};
-  static constexpr const char* kWdt[] = {"brcm,bcm2711-pm", "brcm,bcm2835-pm", "brcm,bcm2835-pm-wdt"};
-  static constexpr const char* kGpio[] = {"brcm,bcm2711-gpio"};
-  static constexpr const char* kRng[] = {"brcm,bcm2711-rng200"};
   const Want wants[] = {
-      {kMbox, 1, &out_->rpi.mailbox},
-      {kWdt, 3, &out_->rpi.watchdog},
-      {kGpio, 1, &out_->rpi.gpio},
-      {kRng, 1, &out_->rpi.rng},
+      {kSlotMailbox, &out_->rpi.mailbox},
+      {kSlotWatchdog, &out_->rpi.watchdog},
+      {kSlotGpio, &out_->rpi.gpio},
+      {kSlotRng, &out_->rpi.rng},
   };
   for (const Want& w : wants) {
-    const int node = find_enabled_compatible(w.compats, w.count, nullptr);
-    if (node < 0) continue;
-    Status st = read_reg(node, 0, w.dest);
+    if (found_[w.slot] < 0) continue;
+    Status st = read_reg(found_[w.slot], 0, w.dest);
     if (!st.ok()) return st;
   }
   return kOkStatus;
@@ -785,6 +894,7 @@ Status Parser::run(PhysAddr blob_phys) {
   st = parse_memory();
   if (st.ok()) st = parse_reserved();
   if (st.ok()) st = parse_root_and_chosen();
+  if (st.ok()) st = scan_devices();
   if (st.ok()) st = parse_uart();
   if (st.ok()) st = parse_gic();
   if (st.ok()) st = parse_timer();

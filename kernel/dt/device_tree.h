@@ -125,8 +125,10 @@ struct BootInfo {
 // leaves its entry "not present" and the caller decides; a present but
 // malformed one is an error.
 //
-// Cost: linear in the blob size for validation, plus a few linear scans per
-// looked-up device (libfdt has no index); no recursion, no heap.
+// Cost: one linear validation walk, one walk over all nodes to find the
+// devices by "compatible", then a few linear libfdt lookups (parent, phandle)
+// per device and bus level (libfdt keeps no index); no recursion, no heap,
+// about 2 KiB of stack (aarch64).
 [[nodiscard]] Status parse_device_tree(const void* blob, size_t available_bytes, PhysAddr blob_phys,
                                        BootInfo* out, const char** reason);
 

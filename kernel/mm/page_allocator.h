@@ -7,7 +7,7 @@
 // out of the managed memory itself at init() and reached through a
 // caller-supplied phys-to-virt offset: 0 when memory is identity-mapped (the
 // kernel), `host buffer address - fake physical base` in host tests.
-// Overhead: 1 bit per page + 1 bit per 64 pages, e.g. 132 KiB for 4 GiB.
+// Overhead: 1 bit per page + 1 bit per 64 pages, e.g. 130 KiB for 4 GiB.
 //
 // Pages are returned as they are: zeroing (or not) is the caller's business,
 // because only the caller knows whether it is about to overwrite them anyway.
@@ -16,7 +16,9 @@
 // kMaxExcludedRanges):
 //   alloc_pages(1):          O(N / 4096) word reads worst case, O(1) typical
 //                            (a hint skips the full prefix).
-//   alloc_pages(n, align):   O(N / 64) word reads worst case (first fit).
+//   alloc_pages(n, align):   first fit, O(N / 64 + R) word reads, R = free
+//                            runs too short (or misaligned) to use; so O(N)
+//                            only for a pathologically fragmented bank.
 //   free_pages(p, n):        O(n / 64 + E + banks).
 //   init():                  O(N / 64 + banks * E^2).
 // Not thread-safe: the caller serialises (single CPU / a lock around it).

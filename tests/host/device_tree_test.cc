@@ -124,7 +124,7 @@ class TreeWriter {
     EXPECT_EQ(fdt_property(buf_.data(), name, value, static_cast<int>(len)), 0);
     return *this;
   }
-  TreeWriter& empty(const char* name) { return raw(name, nullptr, 0); }
+  TreeWriter& empty(const char* name) { return raw(name, "", 0); }
   // Root cells plus one 256 MiB memory bank at 0x40000000.
   TreeWriter& standard_root() {
     cells("#address-cells", {2}).cells("#size-cells", {2});
@@ -564,8 +564,8 @@ TEST(DeviceTreeSynthetic, ZeroSizedDeviceRegRejected) {
 TEST(DeviceTreeSynthetic, TimerInterrupts) {
   auto build = [](std::initializer_list<uint32_t> interrupts, bool with_parent) {
     TreeWriter t;
-    t.standard_root();
     if (with_parent) t.cells("interrupt-parent", {1});
+    t.standard_root();
     t.begin("intc@8000000").str("compatible", "arm,gic-400").cells("#interrupt-cells", {3}).cells("phandle", {1});
     t.empty("interrupt-controller").cells("reg", {0, 0x8000000, 0, 0x1000, 0, 0x8010000, 0, 0x2000}).end();
     t.begin("timer").str("compatible", "arm,armv8-timer").cells("interrupts", interrupts);
@@ -599,6 +599,18 @@ TEST(DeviceTreeSynthetic, TimerInterrupts) {
   Parsed orphan = parse(orphan_blob);
   EXPECT_EQ(orphan.status.error(), Errno::kInval);
   EXPECT_EQ(orphan.reason, "/timer: no interrupt-parent");
+}
+
+// The FDT format puts a node's properties before its subnodes; libfdt
+// lookups never see a property after a subnode, so such blobs are refused.
+TEST(DeviceTreeSynthetic, PropertyAfterSubnodeRejected) {
+  TreeWriter t;
+  t.standard_root();
+  t.str("model", "late");
+  const Blob blob = t.finish();
+  Parsed p = parse(blob);
+  EXPECT_EQ(p.status.error(), Errno::kInval);
+  EXPECT_NE(p.reason.find("property after a subnode"), std::string::npos) << p.reason;
 }
 
 TEST(DeviceTreeSynthetic, GicNeedsTwoRegs) {
