@@ -4,6 +4,10 @@
 
 #include <stdint.h>
 
+namespace uk {
+struct Domain;
+}
+
 namespace uk::hal {
 
 using TimerExpiryFn = void (*)(void* context);
@@ -19,5 +23,9 @@ void interrupts_enable();
 void interrupts_disable();
 // Sleeps until an interrupt arrives (interrupts are taken if enabled).
 void wait_for_interrupt();
+
+// Starts running domains at EL0, beginning with `first`. From then on the
+// kernel runs only in exception handlers (kernel/domain/domain_manager.h).
+[[noreturn]] void enter_first_domain(Domain& first);
 
 }  // namespace uk::hal

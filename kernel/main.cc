@@ -1,9 +1,14 @@
 #include "kernel/main.h"
 
 #include "kernel/console/console.h"
+#include "kernel/domain/domain_manager.h"
 #include "kernel/hal.h"
 #include "kernel/platform.h"
 #include "kernel/version.h"
+
+// The domain bundle packed into the image (an empty one when it has none).
+extern "C" const char uk_domain_bundle_start[];
+extern "C" const char uk_domain_bundle_end[];
 
 namespace uk {
 namespace {
@@ -58,9 +63,17 @@ void kernel_main(const KernelParams& params) {
 
   const bool timer_ok = check_timer_interrupt(params.timer_hz);
   run_boot_selftests();
+  if (!timer_ok) platform_power_off(1);
 
-  kprintf("ukernel: nothing left to run, powering off\n");
-  platform_power_off(timer_ok ? 0 : 1);
+  const size_t bundle_bytes = static_cast<size_t>(uk_domain_bundle_end - uk_domain_bundle_start);
+  if (!domains_create_from_bundle(uk_domain_bundle_start, bundle_bytes, *params.pages).ok()) platform_power_off(1);
+  Domain* first = domains_first();
+  if (first == nullptr) {
+    if (domain_count() > 0) domains_finish();  // every domain was refused
+    kprintf("ukernel: nothing left to run, powering off\n");
+    platform_power_off(0);
+  }
+  hal::enter_first_domain(*first);
 }
 
 }  // namespace uk

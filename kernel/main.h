@@ -6,6 +6,8 @@
 
 namespace uk {
 
+class PageAllocator;
+
 struct KernelParams {
   const char* board = "";
   uint64_t ram_bytes = 0;
@@ -13,6 +15,7 @@ struct KernelParams {
   uint64_t timer_hz = 0;
   const char* bootargs = "";
   uint64_t free_pages = 0;
+  PageAllocator* pages = nullptr;  // for kernel objects and domain memory
 };
 
 [[noreturn]] void kernel_main(const KernelParams& params);

@@ -2,6 +2,7 @@
 #include "kernel/hal.h"
 
 #include "arch/aarch64/cpu/sysreg.h"
+#include "arch/aarch64/domain/domain_switch.h"
 #include "arch/aarch64/timer/generic_timer.h"
 
 namespace uk::hal {
@@ -27,5 +28,6 @@ void timer_set_expiry_handler(TimerExpiryFn fn, void* context) {
 void interrupts_enable() { arch::irq_enable(); }
 void interrupts_disable() { arch::irq_disable(); }
 void wait_for_interrupt() { arch::wfi(); }
+void enter_first_domain(Domain& first) { arch::enter_first_domain(first); }
 
 }  // namespace uk::hal

@@ -43,6 +43,23 @@ def _impl(ctx):
                         _flags(_C, ctx.attr.c_flags) +
                         _flags(_CXX, ctx.attr.cxx_flags),
         ),
+        # How executables are linked. The kernel is a static PIE that
+        # relocates itself (default). EL0 domain programs are linked at a
+        # fixed address (userland/runtime/domain.ld) and opt out with
+        # features = ["-static_pie_executable", "static_executable"]
+        # (tools/bazel/ukernel_domain.bzl does). Both provide the same link
+        # mode, so enabling both is an error rather than a silent mix.
+        feature(
+            name = "static_pie_executable",
+            enabled = True,
+            provides = ["executable_link_mode"],
+            flag_sets = _flags(_LINK, ctx.attr.static_pie_link_flags),
+        ),
+        feature(
+            name = "static_executable",
+            provides = ["executable_link_mode"],
+            flag_sets = _flags(_LINK, ctx.attr.static_link_flags),
+        ),
         feature(
             name = "kernel_link_flags",
             enabled = True,
@@ -82,6 +99,8 @@ cc_toolchain_config = rule(
         "compile_flags": attr.string_list(doc = "Flags for C, C++ and assembly."),
         "cxx_flags": attr.string_list(doc = "C++-only compile flags."),
         "link_flags": attr.string_list(doc = "Flags for linking executables."),
+        "static_link_flags": attr.string_list(doc = "Link flags of the opt-in 'static_executable' feature (fixed-address ELF)."),
+        "static_pie_link_flags": attr.string_list(doc = "Link flags of the default 'static_pie_executable' feature."),
         "shim_include_dir": attr.string(doc = "Package-relative dir searched first."),
         "system_include_dirs": attr.string_list(doc = "Absolute -isystem dirs, in order."),
         "tool_paths": attr.string_dict(mandatory = True),

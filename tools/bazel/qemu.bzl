@@ -16,10 +16,13 @@ def _memory(machine, memory):
         return memory
     return "2G" if machine.startswith("raspi4") else "1G"
 
-def _qemu_args(image, machine, cpu, memory):
+def _qemu_args(image, machine, cpu, memory, kernel_flag = "-kernel"):
+    if kernel_flag not in ["-kernel", "-bios"]:
+        fail("kernel_flag must be \"-kernel\" or \"-bios\", not %r" % kernel_flag)
     return [
         "--kernel",
         "$(rootpath %s)" % image,
+    ] + (["--kernel-flag", kernel_flag] if kernel_flag != "-kernel" else []) + [
         "--machine",
         _literal(machine),
         "--cpu",
@@ -47,9 +50,11 @@ def qemu_test(
         cpu = "cortex-a72",
         memory = None,
         expect = [],
+        reject = [],
         expect_exit = 0,
         expect_halt = False,
         load_at = None,
+        kernel_flag = "-kernel",
         timeout_s = 30,
         extra_args = [],
         data = [],
@@ -69,10 +74,14 @@ def qemu_test(
       cpu: QEMU -cpu value; "" or None for the machine's default.
       memory: QEMU -m value; None picks 1G (2G for raspi4b, which needs it).
       expect: regexes that must all appear in the console output.
+      reject: regexes that must never appear in the console output.
       expect_exit: required QEMU exit status (ignored with expect_halt).
       expect_halt: the kernel never exits; `expect` must be non-empty.
       load_at: instead of -kernel, load the raw image at this address and
         start the CPU there from reset, as firmware (EL3 with secure=on).
+      kernel_flag: how QEMU gets `image`: "-kernel" (default) or "-bios"
+        (a firmware file such as U-Boot, which then boots from a disk
+        given in extra_args).
       timeout_s: seconds before QEMU is killed and the test fails (TIMEOUT).
       extra_args: more QEMU arguments, one argument per element.
       data: files extra_args refer to with $(rootpath ...).
@@ -80,7 +89,7 @@ def qemu_test(
     """
     if expect_halt and not expect:
         fail("qemu_test %s: expect_halt needs `expect` patterns to wait for" % name)
-    args = _qemu_args(image, machine, cpu, memory) + [
+    args = _qemu_args(image, machine, cpu, memory, kernel_flag) + [
         "--test",
         "--timeout",
         str(timeout_s),
@@ -89,6 +98,8 @@ def qemu_test(
         args += ["--load-at", load_at]
     for regex in expect:
         args += ["--expect", _literal(regex)]
+    for regex in reject:
+        args += ["--reject", _literal(regex)]
     kwargs.setdefault("size", "small")  # one QEMU thread, well under 1 GB host RAM
     kwargs.setdefault("timeout", _timeout_class(timeout_s))
     native.sh_test(
@@ -105,6 +116,7 @@ def qemu_run(
         machine = "virt,virtualization=on",
         cpu = "cortex-a72",
         memory = None,
+        kernel_flag = "-kernel",
         extra_args = [],
         data = [],
         **kwargs):
@@ -116,7 +128,7 @@ def qemu_run(
     native.sh_binary(
         name = name,
         srcs = [_RUNNER],
-        args = _qemu_args(image, machine, cpu, memory) + _extra(extra_args),
+        args = _qemu_args(image, machine, cpu, memory, kernel_flag) + _extra(extra_args),
         data = [image] + data,
         **kwargs
     )

@@ -8,16 +8,17 @@
 #   gdb  (--gdb ELF) QEMU halted at reset with a gdb stub (port $GDB_PORT,
 #                   default 1234); gdb-multiarch attaches, symbols shifted by
 #                   $GDB_LOAD_OFFSET if set
-# Usage: run_qemu.sh --kernel IMAGE [--machine M] [--cpu C] [--memory SIZE]
-#          [--test --timeout SECS [--expect-exit N | --expect-halt] --expect REGEX...]
+# Usage: run_qemu.sh --kernel IMAGE [--kernel-flag -kernel|-bios] [--machine M] [--cpu C] [--memory SIZE]
+#          [--test --timeout SECS [--expect-exit N | --expect-halt] --expect REGEX... --reject REGEX...]
 #          [--gdb ELF] [-- EXTRA_QEMU_ARGS...]
 set -euo pipefail
 
-kernel="" machine="virt,virtualization=on" cpu="cortex-a72" memory="1G"
-load_at="" mode=run timeout_s=30 expect_exit=0 halt=0 gdb_elf="" expects=() extra=()
+kernel="" kernel_flag="-kernel" machine="virt,virtualization=on" cpu="cortex-a72" memory="1G"
+load_at="" mode=run timeout_s=30 expect_exit=0 halt=0 gdb_elf="" expects=() rejects=() extra=()
 while [ $# -gt 0 ]; do
   case $1 in
     --kernel) kernel=$2; shift 2 ;;
+    --kernel-flag) kernel_flag=$2; shift 2 ;;  # how QEMU gets IMAGE: -kernel (default) or -bios (firmware, e.g. U-Boot)
     --machine) machine=$2; shift 2 ;;
     --cpu) cpu=$2; shift 2 ;;          # empty: machine's default CPU
     --memory) memory=$2; shift 2 ;;    # empty: machine's default RAM
@@ -26,6 +27,7 @@ while [ $# -gt 0 ]; do
     --expect-exit) expect_exit=$2; shift 2 ;;
     --expect-halt) halt=1; shift ;;     # pass once all --expect seen, QEMU stopped
     --expect) expects+=("$2"); shift 2 ;;
+    --reject) rejects+=("$2"); shift 2 ;;  # test fails if the console ever matches
     --gdb) mode=gdb; gdb_elf=$2; shift 2 ;;
     --load-at) load_at=$2; shift 2 ;;  # raw load + reset PC there: firmware-style start (EL3 with secure=on)
     --) shift; extra=("$@"); break ;;
@@ -34,6 +36,10 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$kernel" ] || { echo "run_qemu.sh: --kernel is required" >&2; exit 2; }
 [ -f "$kernel" ] || { echo "run_qemu.sh: kernel image '$kernel' not found" >&2; exit 2; }
+case $kernel_flag in
+  -kernel|-bios) ;;
+  *) echo "run_qemu.sh: --kernel-flag must be -kernel or -bios, not '$kernel_flag'" >&2; exit 2 ;;
+esac
 
 qemu=(qemu-system-aarch64 -M "$machine")
 [ -z "$cpu" ] || qemu+=(-cpu "$cpu")
@@ -45,7 +51,7 @@ qemu+=(-nographic -no-reboot -nic none -semihosting-config "enable=on,target=nat
 if [ -n "$load_at" ]; then
   qemu+=(-device "loader,file=$kernel,addr=$load_at,cpu-num=0")
 else
-  qemu+=(-kernel "$kernel")
+  qemu+=("$kernel_flag" "$kernel")
 fi
 qemu+=("${extra[@]}")
 
@@ -60,7 +66,9 @@ gdb)
   qpid=$!
   trap 'kill "$qpid" 2>/dev/null || true' EXIT
   # The ELF's symbols are at link addresses. A kernel that runs where it was
-  # loaded (self-relocated PIE) needs them shifted: GDB_LOAD_OFFSET=0x40080000.
+  # loaded (self-relocated PIE) needs them shifted. QEMU virt's -kernel puts
+  # an Image with text_offset 0 at RAM base + 2 MiB: 0x40200000.
+  case $machine in virt*) : "${GDB_LOAD_OFFSET:=0x40200000}" ;; esac
   if [ -n "${GDB_LOAD_OFFSET:-}" ]; then
     syms=(-ex "add-symbol-file $gdb_elf -o $GDB_LOAD_OFFSET")
   else
@@ -72,6 +80,9 @@ gdb)
   ;;
 test)
   out=${TEST_UNDECLARED_OUTPUTS_DIR:-${TEST_TMPDIR:-$(mktemp -d)}}
+  # QEMU's own temporary files (e.g. -drive snapshot=on overlays) go to the
+  # test's writable tmp dir; the sandbox's /var/tmp is read-only.
+  export TMPDIR=${TEST_TMPDIR:-${TMPDIR:-/tmp}}
   log="$out/console.log"
   all_seen() { # every --expect regex matches the console so far
     tr -d '\r' <"$log.raw" >"$log"
@@ -110,6 +121,9 @@ test)
   fi
   for re in "${expects[@]}"; do
     grep -Eq -- "$re" "$log" || failures+=("missing expected output matching /$re/")
+  done
+  for re in "${rejects[@]}"; do
+    if grep -Eq -- "$re" "$log"; then failures+=("output matches rejected /$re/: $(grep -Em1 -- "$re" "$log")"); fi
   done
   if [ ${#failures[@]} -gt 0 ]; then
     echo "===== QEMU console ($kernel, ${machine}) ====="

@@ -160,5 +160,6 @@ extern "C" [[noreturn]] void boot_main(uint64_t dtb_phys, uint64_t entry_el) {
   params.timer_hz = timer_frequency_hz();
   params.bootargs = info.bootargs != nullptr ? info.bootargs : "";
   params.free_pages = g_page_allocator.free_page_count();
+  params.pages = &g_page_allocator;
   kernel_main(params);
 }

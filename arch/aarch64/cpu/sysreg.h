@@ -44,6 +44,22 @@ UK_SYSREG_READ(far_el2, far_el2)
 UK_SYSREG_READ(hpfar_el2, hpfar_el2)
 UK_SYSREG_RW(tpidr_el2, tpidr_el2)
 
+// A domain's EL1 and EL0 state (switched per domain by the kernel).
+UK_SYSREG_RW(sctlr_el1, sctlr_el1)
+UK_SYSREG_RW(tcr_el1, tcr_el1)
+UK_SYSREG_RW(mair_el1, mair_el1)
+UK_SYSREG_RW(ttbr0_el1, ttbr0_el1)
+UK_SYSREG_RW(vbar_el1, vbar_el1)
+UK_SYSREG_RW(cpacr_el1, cpacr_el1)
+UK_SYSREG_RW(cntkctl_el1, cntkctl_el1)
+UK_SYSREG_READ(esr_el1, esr_el1)
+UK_SYSREG_READ(far_el1, far_el1)
+UK_SYSREG_READ(elr_el1, elr_el1)
+UK_SYSREG_READ(spsr_el1, spsr_el1)
+UK_SYSREG_RW(sp_el0, sp_el0)
+UK_SYSREG_RW(tpidr_el0, tpidr_el0)
+UK_SYSREG_RW(tpidrro_el0, tpidrro_el0)
+
 // Generic timer.
 UK_SYSREG_READ(cntfrq_el0, cntfrq_el0)
 UK_SYSREG_READ(cntpct_el0, cntpct_el0)

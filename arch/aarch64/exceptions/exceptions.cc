@@ -1,6 +1,7 @@
 // EL2 exception dispatch and the panic report for exceptions taken from EL2
 // itself (always a kernel bug).
 #include "arch/aarch64/cpu/sysreg.h"
+#include "arch/aarch64/domain/domain_switch.h"
 #include "arch/aarch64/exceptions/backtrace.h"
 #include "arch/aarch64/exceptions/esr.h"
 #include "arch/aarch64/exceptions/trap_frame.h"
@@ -56,8 +57,17 @@ extern "C" void uk_handle_exception(uk::arch::TrapFrame* frame, uk::arch::Vector
   using uk::arch::VectorKind;
   switch (kind) {
     case VectorKind::kCurrentSpxIrq:
-    case VectorKind::kLower64Irq:
       uk::arch::gic_handle_irq();
+      return;
+    case VectorKind::kLower64Sync:
+    case VectorKind::kLower64Irq:
+    case VectorKind::kLower64Fiq:
+    case VectorKind::kLower64SError:
+    case VectorKind::kLower32Sync:
+    case VectorKind::kLower32Irq:
+    case VectorKind::kLower32Fiq:
+    case VectorKind::kLower32SError:
+      uk::arch::handle_lower_el_exception(*frame, kind);
       return;
     default:
       uk::arch::panic_report(*frame, kind);

@@ -67,6 +67,7 @@ trap_common:
     mov     x0, sp
     bl      uk_handle_exception
 
+trap_return:
     ldp     x2, x3, [sp, #FRAME_ELR]       // elr, spsr (handler may have changed them)
     msr     elr_el2, x2
     msr     spsr_el2, x3
@@ -88,3 +89,11 @@ trap_common:
     ldp     x0, x1, [sp, #0]
     add     sp, sp, #FRAME_SIZE
     eret
+
+// uk_enter_frame(frame): resumes the context in a TrapFrame that sits at the
+// top of the kernel stack (the first entry into a domain). Exceptions from
+// the domain then start with sp = frame + FRAME_SIZE.
+.global uk_enter_frame
+uk_enter_frame:
+    mov     sp, x0
+    b       trap_return

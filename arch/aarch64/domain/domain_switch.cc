@@ -1,0 +1,222 @@
+// Running native domains: EL1&0 configuration, entering EL0, turning every
+// exception a domain causes into a kernel event (kernel/domain/
+// domain_manager.h), and switching to whichever domain the event picks.
+//
+// Context switch = swap the saved register frame: the vectors save EL0's
+// registers in a TrapFrame on the kernel stack, the handler copies them into
+// the current Domain, copies the next domain's registers into the frame,
+// switches the per-domain system registers, and the vectors' eret resumes it.
+#include "arch/aarch64/domain/domain_switch.h"
+
+#include <string.h>
+
+#include "arch/aarch64/cpu/sysreg.h"
+#include "arch/aarch64/domain/domain_regs.h"
+#include "arch/aarch64/exceptions/esr.h"
+#include "arch/aarch64/gic/gic.h"
+#include "arch/aarch64/mmu/page_table.h"
+#include "arch/aarch64/timer/generic_timer.h"
+#include "kernel/console/console.h"
+#include "kernel/console/format.h"
+#include "kernel/domain/domain_manager.h"
+#include "kernel/domain/layout.h"
+
+extern "C" char __boot_stack_top[];
+extern "C" [[noreturn]] void uk_enter_frame(uk::arch::TrapFrame* frame);
+
+namespace uk::arch {
+namespace {
+
+// hvc immediates used by gateway.S.
+constexpr uint32_t kGatewayFromEl0Sync = 1;
+constexpr uint32_t kGatewayFromEl1 = 2;
+constexpr uint32_t kHvcImmMask = 0xffff;
+
+// HCR_EL2.VM: stage-2 translation for EL1&0.
+constexpr uint64_t kHcrVm = 1ull << 0;
+
+// VTCR_EL2: 39-bit IPA (T0SZ = 25) from level 1 (SL0 = 1), WB cacheable
+// inner-shareable walks, 4 KiB granule; PS from the CPU; bit 31 RES1.
+constexpr uint64_t kVtcrT0sz = 64 - kStage2IpaBits;
+constexpr uint64_t kVtcrSl0Level1 = 1ull << 6;
+constexpr uint64_t kVtcrIrgn0WbWa = 1ull << 8;
+constexpr uint64_t kVtcrOrgn0WbWa = 1ull << 10;
+constexpr uint64_t kVtcrSh0Inner = 3ull << 12;
+constexpr unsigned kVtcrPsShift = 16;
+constexpr uint64_t kVtcrRes1 = 1ull << 31;
+constexpr uint64_t kParangeMask = 0xf;
+constexpr unsigned kVttbrVmidShift = 48;
+
+// TCR_EL1: 48-bit VA through TTBR0 only (EPD1 disables TTBR1 walks), WB
+// cacheable inner-shareable walks, 4 KiB granule.
+constexpr uint64_t kTcrT0sz = 64 - mmu::kInputBits;
+constexpr uint64_t kTcrIrgn0WbWa = 1ull << 8;
+constexpr uint64_t kTcrOrgn0WbWa = 1ull << 10;
+constexpr uint64_t kTcrSh0Inner = 3ull << 12;
+constexpr uint64_t kTcrEpd1 = 1ull << 23;
+// IPS encodings: 0b000 32, 0b001 36, 0b010 40 bits; 40 covers the 39-bit IPA space.
+constexpr uint64_t kTcrIps40Bit = 2ull << 32;
+
+// SCTLR_EL1: MMU, D- and I-cache, SP alignment checks, EL0 may read CTR_EL0
+// (UCT) and use DC ZVA (DZE), write-implies-XN; RES1 bits 29:28, 23:22, 20, 11.
+constexpr uint64_t kSctlrM = 1ull << 0;
+constexpr uint64_t kSctlrC = 1ull << 2;
+constexpr uint64_t kSctlrSa = 1ull << 3;
+constexpr uint64_t kSctlrSa0 = 1ull << 4;
+constexpr uint64_t kSctlrI = 1ull << 12;
+constexpr uint64_t kSctlrDze = 1ull << 14;
+constexpr uint64_t kSctlrUct = 1ull << 15;
+constexpr uint64_t kSctlrWxn = 1ull << 19;
+constexpr uint64_t kSctlrEl1Res1 = (3ull << 28) | (3ull << 22) | (1ull << 20) | (1ull << 11);
+
+// CPACR_EL1.FPEN = 0: FP/SIMD traps (domains are integer-only, see docs).
+constexpr uint64_t kCpacrFpTrap = 0;
+// CNTKCTL_EL1.EL0VCTEN: EL0 may read the virtual counter (and CNTFRQ_EL0).
+constexpr uint64_t kCntkctlEl0Vcten = 1ull << 1;
+
+// SPSR for EL0t with interrupts unmasked (they are routed to EL2 anyway).
+constexpr uint64_t kSpsrEl0t = 0;
+
+Domain* g_current = nullptr;
+
+void configure_el1_for_domains() {
+  const uint64_t parange = read_id_aa64mmfr0_el1() & kParangeMask;
+  write_vtcr_el2(kVtcrRes1 | kVtcrT0sz | kVtcrSl0Level1 | kVtcrIrgn0WbWa | kVtcrOrgn0WbWa | kVtcrSh0Inner |
+                 (parange << kVtcrPsShift));
+  write_mair_el1(mmu::kMairValue);
+  write_tcr_el1(kTcrT0sz | kTcrIrgn0WbWa | kTcrOrgn0WbWa | kTcrSh0Inner | kTcrEpd1 | kTcrIps40Bit);
+  write_sctlr_el1(kSctlrEl1Res1 | kSctlrM | kSctlrC | kSctlrSa | kSctlrSa0 | kSctlrI | kSctlrDze | kSctlrUct |
+                  kSctlrWxn);
+  write_vbar_el1(domain_layout::kGatewayBase);
+  write_cpacr_el1(kCpacrFpTrap);
+  write_cntkctl_el1(kCntkctlEl0Vcten);
+  write_hcr_el2(read_hcr_el2() | kHcrVm);
+  isb();
+}
+
+void load_translation(const Domain& d) {
+  write_vttbr_el2((static_cast<uint64_t>(vmid(d.address_space)) << kVttbrVmidShift) | stage2_root(d.address_space));
+  write_ttbr0_el1(stage1_root(d.address_space));
+  isb();
+}
+
+void save_regs(Domain& d, const TrapFrame& f, uint64_t pc, uint64_t pstate) {
+  for (int i = 0; i < 31; ++i) d.regs.x[i] = f.x[i];
+  d.regs.pc = pc;
+  d.regs.pstate = pstate;
+  d.regs.sp = read_sp_el0();
+  d.regs.tpidr = read_tpidr_el0();
+}
+
+void restore_regs(const Domain& d, TrapFrame& f) {
+  for (int i = 0; i < 31; ++i) f.x[i] = d.regs.x[i];
+  f.elr = d.regs.pc;
+  f.spsr = d.regs.pstate;
+  write_sp_el0(d.regs.sp);
+  write_tpidr_el0(d.regs.tpidr);
+}
+
+// Makes `next` the running domain in `frame` and arms its quantum.
+void resume(Domain& next, TrapFrame& frame) {
+  if (&next != g_current) load_translation(next);
+  g_current = &next;
+  restore_regs(next, frame);
+  const uint64_t deadline = domain_quantum_deadline(next);
+  if (deadline != 0) {
+    timer_set_deadline(deadline);
+  } else {
+    timer_cancel();
+  }
+}
+
+DomainFault fault_from(uint64_t esr, uint64_t far, uint64_t pc, char* detail, unsigned detail_cap) {
+  DomainFault f;
+  f.cause = exception_class_name(esr);
+  f.pc = pc;
+  f.address = far;
+  f.address_valid = esr_is_abort(esr) || esr_class(esr) == ExceptionClass::kPcAlignment ||
+                    esr_class(esr) == ExceptionClass::kSpAlignment;
+  f.detail = esr_is_abort(esr) ? abort_status_text(esr, detail, detail_cap) : "";
+  return f;
+}
+
+// An exception EL0 took to EL1, forwarded by the gateway.
+Domain* forwarded_from_el0(Domain& d, const TrapFrame& frame) {
+  const uint64_t esr = read_esr_el1();
+  const uint64_t elr = read_elr_el1();
+  save_regs(d, frame, elr, read_spsr_el1());
+  if (esr_class(esr) == ExceptionClass::kSvc64) return domain_on_svc(d);
+  char detail[64];
+  return domain_on_fault(d, fault_from(esr, read_far_el1(), elr, detail, sizeof detail));
+}
+
+Domain* lower_el_sync(Domain& d, TrapFrame& frame) {
+  const ExceptionClass ec = esr_class(frame.esr);
+  if (ec == ExceptionClass::kHvc64) {
+    const uint32_t imm = esr_iss(frame.esr) & kHvcImmMask;
+    if (imm == kGatewayFromEl0Sync) return forwarded_from_el0(d, frame);
+    save_regs(d, frame, read_elr_el1(), read_spsr_el1());
+    DomainFault f;
+    f.cause = imm == kGatewayFromEl1 ? "exception inside the EL1 gateway" : "unexpected exception at EL1";
+    f.pc = read_elr_el1();
+    f.address_valid = false;
+    return domain_on_fault(d, f);
+  }
+  // Taken directly to EL2 from EL0: WFI/WFE traps and stage-2 aborts.
+  save_regs(d, frame, frame.elr, frame.spsr);
+  if (ec == ExceptionClass::kWfx) {
+    d.regs.pc += 4;  // resume after the WFI/WFE once the domain runs again
+    return domain_on_idle(d);
+  }
+  char detail[80];
+  DomainFault f = fault_from(frame.esr, frame.far, frame.elr, detail, sizeof detail - 16);
+  if (esr_is_abort(frame.esr)) {
+    // Stage 2 refused the access: report the intermediate physical address too.
+    constexpr unsigned kHpfarFipaShift = 4;
+    constexpr unsigned kIpaPageShift = 12;
+    const uint64_t ipa = ((read_hpfar_el2() >> kHpfarFipaShift) << kIpaPageShift) | (frame.far & (kPageSize - 1));
+    format(detail + strlen(detail), 16, ", stage 2");
+    f.detail = detail;
+    f.address = ipa;
+    f.address_kind = "IPA";
+  }
+  return domain_on_fault(d, f);
+}
+
+}  // namespace
+
+void enter_first_domain(Domain& first) {
+  configure_el1_for_domains();
+  auto* frame = reinterpret_cast<TrapFrame*>(reinterpret_cast<uint64_t>(__boot_stack_top) - sizeof(TrapFrame));
+  first.regs.pstate = kSpsrEl0t;
+  resume(first, *frame);
+  uk_enter_frame(frame);
+}
+
+void handle_lower_el_exception(TrapFrame& frame, VectorKind kind) {
+  Domain& current = *g_current;
+  Domain* next = &current;
+  switch (kind) {
+    case VectorKind::kLower64Sync:
+      next = lower_el_sync(current, frame);
+      break;
+    case VectorKind::kLower64Irq:
+    case VectorKind::kLower64Fiq:
+      save_regs(current, frame, frame.elr, frame.spsr);
+      gic_handle_irq();
+      next = domain_on_interrupt(current);
+      break;
+    default: {
+      save_regs(current, frame, frame.elr, frame.spsr);
+      DomainFault f;
+      f.cause = kind == VectorKind::kLower64SError ? "SError (asynchronous external abort)" : "AArch32 exception";
+      f.pc = frame.elr;
+      f.address_valid = false;
+      next = domain_on_fault(current, f);
+      break;
+    }
+  }
+  resume(*next, frame);
+}
+
+}  // namespace uk::arch

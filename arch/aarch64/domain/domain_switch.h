@@ -1,0 +1,16 @@
+// Entering and switching native domains on AArch64.
+#pragma once
+
+#include "arch/aarch64/exceptions/trap_frame.h"
+#include "kernel/domain/domain.h"
+
+namespace uk::arch {
+
+// Sets up EL1&0 for domains and starts `first` at EL0. Never returns: from
+// now on the kernel runs only in exception handlers.
+[[noreturn]] void enter_first_domain(Domain& first);
+
+// Every exception from EL0/EL1 (a domain) comes here from the vectors.
+void handle_lower_el_exception(TrapFrame& frame, VectorKind kind);
+
+}  // namespace uk::arch

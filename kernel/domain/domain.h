@@ -1,0 +1,74 @@
+// Kernel domain objects: an isolated EL0 program with its address space,
+// capability set, ring and saved registers. A fixed pool; no heap.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/domain/address_space.h"
+#include "kernel/domain/capabilities.h"
+#include "kernel/lib/result.h"
+#include "kernel/lib/types.h"
+#include "kernel/ring/ring_processor.h"
+
+namespace uk {
+
+inline constexpr size_t kMaxDomains = 16;
+inline constexpr size_t kMaxRegions = 32;
+inline constexpr size_t kDomainNameBytes = 32;
+
+// General registers of a domain's EL0 context (what an exception saves).
+struct UserRegs {
+  uint64_t x[31] = {};
+  uint64_t sp = 0;      // SP_EL0
+  uint64_t pc = 0;      // where EL0 resumes
+  uint64_t pstate = 0;  // SPSR for the return to EL0
+  uint64_t tpidr = 0;   // TPIDR_EL0
+};
+
+// One contiguous piece of the domain's memory.
+struct Region {
+  uint64_t va = 0;
+  uint64_t size = 0;
+  PhysAddr pa;
+  UserPerms perms;
+  bool in_use = false;
+};
+
+enum class DomainState : uint8_t { kFree, kReady, kExited, kKilled };
+
+struct Domain {
+  uint32_t id = 0;  // 1-based; 0 means "the kernel" (a domain's parent id when it has none)
+  uint32_t parent_id = 0;
+  uint16_t vmid = 0;
+  char name[kDomainNameBytes] = {};
+  DomainState state = DomainState::kFree;
+  CapabilitySet caps = 0;
+  uint64_t subsystem = 0;
+  int64_t exit_code = 0;
+
+  uint64_t quota_bytes = 0;
+  uint64_t used_bytes = 0;
+  Region regions[kMaxRegions];
+
+  AddressSpace* address_space = nullptr;
+  RingState ring;
+  UserRegs regs;
+  bool at_line_start = true;  // DebugPrint prefixes each console line with [name]
+};
+
+// Memory access rights a kernel operation needs on a user buffer.
+enum class Access : uint8_t { kRead, kWrite };
+
+// Translates a user range into a kernel pointer when it lies entirely inside
+// one region that grants `access`; kFault otherwise (also for length 0 with
+// a bad pointer, and on address overflow).
+[[nodiscard]] Result<void*> user_range(Domain& d, uint64_t va, uint64_t length, Access access);
+
+// Adds a region (bookkeeping only; the caller maps it). kNoMem when the table is full.
+[[nodiscard]] Status add_region(Domain& d, uint64_t va, uint64_t size, PhysAddr pa, UserPerms perms);
+
+// Charges `bytes` to the domain's quota; kNoMem if it would exceed it.
+[[nodiscard]] Status charge_quota(Domain& d, uint64_t bytes);
+
+}  // namespace uk

@@ -1,0 +1,153 @@
+// Creating domains from the image's bundle: fresh pages for every ELF
+// segment, the stack and the ring, mapped in both translation stages with
+// the segment's permissions, all charged to the manifest's memory quota.
+#include <string.h>
+
+#include "kernel/console/console.h"
+#include "kernel/domain/domain_manager.h"
+#include "kernel/domain/layout.h"
+#include "kernel/domain/scheduler.h"
+#include "kernel/elf/elf.h"
+#include "kernel/image/bundle.h"
+#include "kernel/mm/page_allocator.h"
+
+namespace uk {
+
+extern Domain g_domains[kMaxDomains];
+extern size_t g_domain_count;
+
+namespace {
+
+// Allocates zeroed, contiguous pages charged to the domain.
+Result<PhysAddr> alloc_domain_pages(Domain& d, PageAllocator& pages, uint64_t count) {
+  if (Status s = charge_quota(d, count * kPageSize); !s.ok()) return s.error();
+  Result<PhysAddr> pa = pages.alloc_pages(count);
+  if (!pa.ok()) return pa.error();
+  memset(reinterpret_cast<void*>(pa->value()), 0, count * kPageSize);
+  return pa;
+}
+
+Status map_region(Domain& d, PageAllocator& pages, uint64_t va, uint64_t size, UserPerms perms, PhysAddr* out) {
+  Result<PhysAddr> pa = alloc_domain_pages(d, pages, size / kPageSize);
+  if (!pa.ok()) return pa.error();
+  if (Status s = address_space_map_user(d.address_space, va, *pa, size, perms); !s.ok()) return s;
+  if (Status s = add_region(d, va, size, *pa, perms); !s.ok()) return s;
+  if (out != nullptr) *out = *pa;
+  return kOkStatus;
+}
+
+Status load_segments(Domain& d, PageAllocator& pages, const elf::Image& image, const char** reason) {
+  Status status = kOkStatus;
+  image.for_each_load_segment([&](const elf::Segment& seg) {
+    const uint64_t start = align_down(seg.vaddr, kPageSize);
+    const uint64_t end = align_up(seg.vaddr + seg.mem_bytes, kPageSize);
+    const UserPerms perms{.read = seg.readable(), .write = seg.writable(), .exec = seg.executable()};
+    PhysAddr pa;
+    status = map_region(d, pages, start, end - start, perms, &pa);
+    if (!status.ok()) {
+      *reason = "cannot map an ELF segment";
+      return false;
+    }
+    memcpy(reinterpret_cast<void*>(pa.value() + (seg.vaddr - start)), image.data + seg.file_offset, seg.file_bytes);
+    return true;
+  });
+  return status;
+}
+
+Status create_domain(Domain& d, const bundle::DomainRecord& rec, const void* elf_data, uint64_t elf_bytes,
+                     PageAllocator& pages, const char** reason) {
+  elf::Image image;
+  if (Status s = elf::validate_elf(elf_data, elf_bytes, elf::kDomainLoadLimits, &image); !s.ok()) {
+    *reason = "invalid ELF";
+    return s;
+  }
+  Result<AddressSpace*> as = address_space_create(d.vmid, pages);
+  if (!as.ok()) {
+    *reason = "no memory for translation tables";
+    return as.error();
+  }
+  d.address_space = *as;
+  if (Status s = load_segments(d, pages, image, reason); !s.ok()) return s;
+
+  const uint64_t stack_bytes = align_up(rec.threads[0].stack_bytes, kPageSize);
+  if (Status s = map_region(d, pages, domain_layout::kStackTop - stack_bytes, stack_bytes,
+                            UserPerms{.read = true, .write = true}, nullptr);
+      !s.ok()) {
+    *reason = "cannot map the stack";
+    return s;
+  }
+  PhysAddr ring;
+  if (Status s = map_region(d, pages, domain_layout::kRingBase, domain_layout::kRingBytes,
+                            UserPerms{.read = true, .write = true}, &ring);
+      !s.ok()) {
+    *reason = "cannot map the ring";
+    return s;
+  }
+  d.ring.shared = reinterpret_cast<ukernel::sys::SubmitRing*>(ring.value());
+  if (Status s = address_space_map_gateway(d.address_space, domain_layout::kGatewayBase); !s.ok()) {
+    *reason = "cannot map the svc gateway";
+    return s;
+  }
+  // The translation tables count against the quota as well.
+  if (Status s = charge_quota(d, address_space_table_pages(d.address_space) * kPageSize); !s.ok()) {
+    *reason = "memory quota too small for the translation tables";
+    return s;
+  }
+  d.regs.pc = image.entry;
+  d.regs.sp = domain_layout::kStackTop;
+  d.regs.x[0] = d.id;
+  d.regs.x[1] = domain_layout::kRingBase;
+  return kOkStatus;
+}
+
+}  // namespace
+
+Status domains_create_from_bundle(const void* data, size_t bytes, PageAllocator& pages) {
+  scheduler_reset();
+  g_domain_count = 0;
+  if (bytes == 0) return kOkStatus;  // an image without domains
+  bundle::Bundle b;
+  if (Status s = bundle::validate_bundle(data, bytes, &b); !s.ok()) {
+    kprintf("domains: the image's domain bundle is invalid: %s\n", b.reason);
+    return s;
+  }
+  for (uint32_t i = 0; i < b.domain_count(); ++i) {
+    const bundle::DomainRecord& rec = b.domain(i);
+    Domain& d = g_domains[g_domain_count];
+    d = Domain{};
+    d.id = static_cast<uint32_t>(g_domain_count + 1);
+    d.vmid = static_cast<uint16_t>(d.id);
+    memcpy(d.name, rec.name, sizeof d.name);
+    d.name[sizeof d.name - 1] = '\0';
+    d.caps = rec.capabilities;
+    d.subsystem = rec.subsystem;
+    d.quota_bytes = rec.memory_quota_bytes;
+    const char* reason = "";
+    const Status s = create_domain(d, rec, b.elf_data(i), b.elf_bytes(i), pages, &reason);
+    if (!s.ok()) {
+      // A domain that cannot be built is refused; the others still run.
+      kprintf("domain '%s' refused: %s (%s; %lu of %lu KiB quota used)\n", d.name, reason, errno_name(s.error()),
+              static_cast<unsigned long>(d.used_bytes / 1024), static_cast<unsigned long>(d.quota_bytes / 1024));
+      d.state = DomainState::kKilled;
+      ++g_domain_count;
+      continue;
+    }
+    d.state = DomainState::kReady;
+    kprintf("domain '%s' (id %u): %lu KiB of %lu KiB quota, entry 0x%lx\n", d.name, d.id,
+            static_cast<unsigned long>(d.used_bytes / 1024), static_cast<unsigned long>(d.quota_bytes / 1024),
+            static_cast<unsigned long>(d.regs.pc));
+    scheduler_add(d);
+    ++g_domain_count;
+  }
+  // Parents may be listed after their children.
+  for (uint32_t i = 0; i < b.domain_count(); ++i) {
+    for (uint32_t p = 0; p < b.domain_count(); ++p) {
+      if (b.domain(i).parent[0] != '\0' && strncmp(b.domain(i).parent, b.domain(p).name, bundle::kNameBytes) == 0) {
+        g_domains[i].parent_id = g_domains[p].id;
+      }
+    }
+  }
+  return kOkStatus;
+}
+
+}  // namespace uk

@@ -1,0 +1,16 @@
+// The ring operations a domain may run, behind one capability check.
+#pragma once
+
+#include <ukernel/sys.h>
+
+#include "kernel/ring/ring_processor.h"
+
+namespace uk {
+
+// Longest DebugPrint accepted; longer requests complete with -EINVAL.
+inline constexpr uint64_t kMaxDebugPrintBytes = 1024;
+
+// OpHandler for process_submit; `domain` is the calling Domain.
+[[nodiscard]] OpResult run_domain_op(void* domain, const ukernel::sys::SubmitEntry& entry);
+
+}  // namespace uk

@@ -1,0 +1,249 @@
+"""ukernel_image: one bootable image (kernel + domains) per board.
+
+A product is one BUILD target listing its domains:
+
+    load("//tools/bazel:ukernel_image.bzl", "ukernel_image")
+
+    ukernel_image(
+        name = "demo",
+        domains = {
+            "hello.manifest": "//userland/examples:hello",   # manifest: ELF
+            "batch.manifest": "//userland/examples:batch",
+        },
+        board = "qemu_virt",
+        exit = "production",
+    )
+
+Every manifest and ELF is validated by tools/pack when the image is built
+(docs/manifest.md); a bad one fails the build with a message naming the
+file, the line, the field and the problem.
+
+Targets made by ukernel_image(name = "x", ...):
+    x_domain_<i>   UkernelDomainInfo for each (manifest, ELF) pair given
+    x_bundle.inc   the bundle bytes (bundle_format.h), built by tools/pack
+    x_bundle.S     .incbin of x_bundle.inc in section .domain_bundle
+    x_bundle       cc_library defining uk_domain_bundle_start/_end
+    x_kernel       the kernel cc_binary (bare metal only)
+    x              kernel_image: x.bin (default output), x.elf (group "elf")
+"""
+
+load(":kernel_image.bzl", "BARE_METAL", "kernel_image")
+
+UkernelDomainInfo = provider(
+    doc = "A domain to pack: its manifest and its EL0 program.",
+    fields = {
+        "manifest": "File: the domain's manifest (docs/manifest.md).",
+        "elf": "File: the domain's ELF executable (AArch64, linked at 0x400000).",
+    },
+)
+
+_BOARDS = ["qemu_virt", "rpi4"]
+
+_EXITS = {
+    "production": "//arch/aarch64:exit_production",
+    "semihosting": "//arch/aarch64:exit_semihosting",
+}
+
+def _single_file(target, what, owner):
+    files = target[DefaultInfo].files.to_list()
+    if len(files) != 1:
+        fail("%s: %s %s must provide exactly one file, got %s" % (owner, what, target.label, [f.short_path for f in files]))
+    return files[0]
+
+def _ukernel_domain_files_impl(ctx):
+    elf = _single_file(ctx.attr.elf, "elf", ctx.label)
+    return [
+        UkernelDomainInfo(manifest = ctx.file.manifest, elf = elf),
+        DefaultInfo(files = depset([ctx.file.manifest, elf])),
+    ]
+
+ukernel_domain_files = rule(
+    implementation = _ukernel_domain_files_impl,
+    doc = """Pairs a manifest with a domain ELF (UkernelDomainInfo).
+
+    ukernel_image creates these for the pairs it is given; a domain macro may
+    create one too, so that images can list the domain by a single label.""",
+    attrs = {
+        "manifest": attr.label(
+            mandatory = True,
+            allow_single_file = True,
+            doc = "The domain manifest.",
+        ),
+        "elf": attr.label(
+            mandatory = True,
+            allow_files = True,
+            doc = "A target providing exactly one file: the domain's ELF.",
+        ),
+    },
+)
+
+def _bundle_impl(ctx):
+    bundle = ctx.outputs.bundle
+    asm = ctx.outputs.asm
+    args = ctx.actions.args()
+    args.add("--out", bundle)
+
+    # The wrapper (.incbin between uk_domain_bundle_start/_end in section
+    # .domain_bundle, which kernel.ld keeps in .rodata) names the bundle's
+    # hash, so it is reassembled whenever the bundle changes.
+    args.add("--asm", asm)
+    inputs = []
+    for d in ctx.attr.domains:
+        info = d[UkernelDomainInfo]
+        args.add("--domain")
+        args.add(info.manifest)
+        args.add(info.elf)
+        inputs += [info.manifest, info.elf]
+    ctx.actions.run(
+        executable = ctx.executable._pack,
+        arguments = [args],
+        inputs = inputs,
+        outputs = [bundle, asm],
+        mnemonic = "UkernelPack",
+        progress_message = "Packing %d domain(s) into %s" % (len(ctx.attr.domains), bundle.short_path),
+    )
+
+    return [DefaultInfo(files = depset([bundle]))]
+
+ukernel_bundle = rule(
+    implementation = _bundle_impl,
+    doc = "Runs tools/pack on `domains`: <name>.inc (the bundle) and <name>.S (its .incbin wrapper).",
+    attrs = {
+        "domains": attr.label_list(
+            providers = [UkernelDomainInfo],
+            doc = "Domains in bundle order.",
+        ),
+        "_pack": attr.label(
+            default = Label("//tools/pack"),
+            executable = True,
+            cfg = "exec",
+        ),
+    },
+    outputs = {
+        "bundle": "%{name}.inc",
+        "asm": "%{name}.S",
+    },
+)
+
+def _domain_targets(name, domains, tags):
+    """Normalizes `domains` to a list of UkernelDomainInfo labels.
+
+    Accepted: a dict {manifest: elf} (in order), or a list whose elements are
+    labels of UkernelDomainInfo targets or (manifest, elf) pairs.
+    """
+    entries = []
+    if type(domains) == "dict":
+        entries = [(m, e) for m, e in domains.items()]
+    elif type(domains) == "list":
+        entries = domains
+    else:
+        fail("%s: domains must be a dict {manifest: elf} or a list, got %s" % (name, type(domains)))
+    labels = []
+    for i, entry in enumerate(entries):
+        if type(entry) == "string":
+            labels.append(entry)
+        elif type(entry) in ["tuple", "list"] and len(entry) == 2:
+            target = "%s_domain_%d" % (name, i)
+            ukernel_domain_files(
+                name = target,
+                manifest = entry[0],
+                elf = entry[1],
+                tags = tags,
+            )
+            labels.append(":" + target)
+        else:
+            fail("%s: domains[%d] must be a label or a (manifest, elf) pair, got %r" % (name, i, entry))
+    return labels
+
+def ukernel_bundle_library(name, domains = [], tags = [], **kwargs):
+    """cc_library `name` defining uk_domain_bundle_start/_end around the packed domains.
+
+    Args:
+      name: the cc_library; the bundle itself is <name>.inc, its wrapper <name>.S.
+      domains: as for ukernel_image.
+      tags: applied to every target made.
+      **kwargs: passed to the cc_library (visibility, ...).
+    """
+    ukernel_bundle(
+        name = name + "_pack",
+        domains = _domain_targets(name, domains, tags),
+        tags = tags,
+    )
+    native.cc_library(
+        name = name,
+        srcs = [":%s_pack.S" % name],
+        textual_hdrs = [":%s_pack.inc" % name],
+        target_compatible_with = BARE_METAL,
+        # Nothing may reference the symbols yet; keep the object in the link.
+        alwayslink = True,
+        tags = tags,
+        **kwargs
+    )
+
+def ukernel_image(
+        name,
+        domains = [],
+        board = "qemu_virt",
+        exit = "production",
+        selftests = "//kernel:no_selftests",
+        deps = [],
+        tags = [],
+        visibility = None,
+        **kwargs):
+    """A bootable kernel image for `board` carrying `domains`.
+
+    Args:
+      name: the kernel_image target (<name>.bin; <name>.elf in output group "elf").
+      domains: dict {manifest label: ELF label}, or a list of
+        (manifest, ELF) pairs and/or labels of targets providing
+        UkernelDomainInfo (e.g. made by ukernel_domain_files). Bundle order
+        is list/dict order. Each ELF label must provide exactly one file.
+        Empty: the image links //kernel/image:no_domains.
+      board: "qemu_virt" or "rpi4": links //bsp/<board>:board and builds for
+        //platforms:<board>.
+      exit: "production" (PSCI power-off) or "semihosting" (test images:
+        the verdict becomes QEMU's exit status).
+      selftests: the boot-time self-test library to link.
+      deps: more kernel libraries to link (e.g. subsystems).
+      tags: applied to every target made.
+      visibility: of the kernel_image target.
+      **kwargs: passed to kernel_image (testonly, ...).
+    """
+    if board not in _BOARDS:
+        fail("%s: board must be one of %s, got %r" % (name, _BOARDS, board))
+    if exit not in _EXITS:
+        fail("%s: exit must be one of %s, got %r" % (name, sorted(_EXITS.keys()), exit))
+
+    if domains:
+        bundle = name + "_bundle"
+        ukernel_bundle_library(name = bundle, domains = domains, tags = tags)
+        bundle = ":" + bundle
+    else:
+        bundle = "//kernel/image:no_domains"
+
+    native.cc_binary(
+        name = name + "_kernel",
+        additional_linker_inputs = ["//arch/aarch64:boot/kernel.ld"],
+        linkopts = [
+            "-T",
+            "$(location //arch/aarch64:boot/kernel.ld)",
+        ],
+        target_compatible_with = BARE_METAL,
+        tags = tags,
+        deps = [
+            "//arch/aarch64:boot",
+            "//bsp/%s:board" % board,
+            _EXITS[exit],
+            selftests,
+            bundle,
+        ] + deps,
+    )
+
+    kernel_image(
+        name = name,
+        elf = ":%s_kernel" % name,
+        platform = "//platforms:%s" % board,
+        tags = tags,
+        visibility = visibility,
+        **kwargs
+    )
