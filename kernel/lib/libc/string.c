@@ -1,12 +1,19 @@
-/* Byte-wise implementations: small and obviously correct. The kernel copies
- * little data on hot paths (ring entries are copied with typed struct copies). */
+/* Small and obviously correct. memcpy and memset move 8 bytes at a time when
+ * both pointers are 8-byte aligned (ring entries and completions, page
+ * clearing), byte-wise otherwise: the kernel runs with strict alignment. */
 #include <string.h>
 
 #include <stdint.h>
 
+/* A word that may alias any object, for the aligned fast paths. */
+typedef uint64_t __attribute__((may_alias)) word_t;
+
 void* memcpy(void* dst, const void* src, size_t n) {
   unsigned char* d = dst;
   const unsigned char* s = src;
+  if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+    for (; n >= 8; n -= 8, d += 8, s += 8) *(word_t*)d = *(const word_t*)s;
+  }
   while (n--) *d++ = *s++;
   return dst;
 }
@@ -27,6 +34,10 @@ void* memmove(void* dst, const void* src, size_t n) {
 
 void* memset(void* dst, int c, size_t n) {
   unsigned char* d = dst;
+  if (((uintptr_t)d & 7) == 0) {
+    const uint64_t pattern = (unsigned char)c * 0x0101010101010101ull;
+    for (; n >= 8; n -= 8, d += 8) *(word_t*)d = pattern;
+  }
   while (n--) *d++ = (unsigned char)c;
   return dst;
 }
