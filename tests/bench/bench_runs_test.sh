@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark boots, finishes and prints each figure in the documented form.
 set -euo pipefail
-out=$("$1")
+out=$("$1" "$2" cortex-a72)
 echo "$out"
 for name in domain_switch null_submit_roundtrip batch64_per_op; do
   grep -qE "^bench $name: [0-9]+ insn/op$" <<<"$out" || { echo "FAIL: no figure for $name"; exit 1; }
