@@ -25,8 +25,8 @@ static_assert((kRingSize & (kRingSize - 1)) == 0, "slot = index & RING_MASK need
 constexpr int64_t neg(Errno e) { return -static_cast<int64_t>(static_cast<int32_t>(e)); }
 
 // One read of a shared slot, as a typed struct copy: GCC expands it inline
-// (64 aligned bytes: four ldp/stp pairs of general registers; the kernel's
-// memcpy is byte-wise). The compiler barrier after the copy keeps the
+// (64 aligned bytes: four ldp/stp pairs of general registers, no call to
+// memcpy). The compiler barrier after the copy keeps the
 // compiler from re-deriving any field of `out` from the shared slot later
 // (it must assume the slot changed), so this really is a single fetch.
 inline void copy_entry(sys::SubmitEntry& out, const sys::SubmitEntry& shared_slot) {
@@ -40,16 +40,16 @@ inline bool entry_is_well_formed(const sys::SubmitEntry& e) {
 
 // Writes one completion into the next slot and publishes it. The caller has
 // made sure a slot is free.
-inline void post_completion(RingState& ring, int64_t result, uint64_t user_data) {
+inline void post_completion(RingState& ring, sys::SubmitRing* shared, int64_t result, uint64_t user_data) {
   sys::CompleteEntry c{};  // _reserved 0; padding zero-initialised: no kernel stack bytes leak
   c.result = result;
   c.user_data = user_data;
   c.flags = ring.extra_completion_flags;
   ring.extra_completion_flags = 0;
-  ring.shared->completions[ring.complete_head & sys::RING_MASK] = c;
+  shared->completions[ring.complete_head & sys::RING_MASK] = c;
   ring.complete_head += 1;
   // Release: the entry's bytes are visible before the index that covers them.
-  __atomic_store_n(&ring.shared->complete_head, ring.complete_head, __ATOMIC_RELEASE);
+  __atomic_store_n(&shared->complete_head, ring.complete_head, __ATOMIC_RELEASE);
 }
 
 }  // namespace
@@ -99,7 +99,7 @@ SubmitOutcome process_submit(RingState& ring, uint64_t to_submit, OpHandler hand
     if (!entry_is_well_formed(entry)) {
       ring.submit_tail += 1;
       out.consumed += 1;
-      post_completion(ring, neg(Errno::kInval), entry.user_data);
+      post_completion(ring, shared, neg(Errno::kInval), entry.user_data);
       free_slots -= 1;
       out.completed += 1;
       continue;
@@ -127,7 +127,7 @@ SubmitOutcome process_submit(RingState& ring, uint64_t to_submit, OpHandler hand
     }
 
     if (r.result < 0 || (entry.flags & sys::submit_flags::NEED_COMPLETION) != 0) {
-      post_completion(ring, r.result, entry.user_data);
+      post_completion(ring, shared, r.result, entry.user_data);
       free_slots -= 1;
       out.completed += 1;
     }

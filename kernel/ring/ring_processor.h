@@ -47,7 +47,11 @@ struct OpResult {
 
 // Runs one operation for the calling domain. `entry` is the kernel's private
 // copy (never the shared slot). The handler does the capability check and
-// decides unknown opcodes (-ENOSYS) itself (it knows the domain).
+// decides unknown opcodes (-ENOSYS) itself (it knows the domain). It may set
+// ring.pending / ring.extra_completion_flags, but must leave the ring mapped
+// and ring.shared unchanged: after it returns (kStopAfter too) the processor
+// still writes the completion and publishes the indices. Tear-down (exit)
+// happens after process_submit returns with stopped == true.
 using OpHandler = OpResult (*)(void* domain, const ukernel::sys::SubmitEntry& entry);
 
 // Why a call stopped consuming.

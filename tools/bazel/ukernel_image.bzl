@@ -18,13 +18,14 @@ Every manifest and ELF is validated by tools/pack when the image is built
 (docs/manifest.md); a bad one fails the build with a message naming the
 file, the line, the field and the problem.
 
-Targets made by ukernel_image(name = "x", ...):
-    x_domain_<i>   UkernelDomainInfo for each (manifest, ELF) pair given
-    x_bundle.inc   the bundle bytes (bundle_format.h), built by tools/pack
-    x_bundle.S     .incbin of x_bundle.inc in section .domain_bundle
-    x_bundle       cc_library defining uk_domain_bundle_start/_end
-    x_kernel       the kernel cc_binary (bare metal only)
-    x              kernel_image: x.bin (default output), x.elf (group "elf")
+Targets made by ukernel_image(name = "x", ...) (docs/manifest.md):
+    x_bundle_domain_<i>  ukernel_domain_files for each (manifest, ELF) pair given
+    x_bundle_pack        tools/pack: x_bundle_pack.inc (the bundle bytes,
+                         kernel/image/bundle_format.h) and x_bundle_pack.S
+                         (.incbin of it in section .domain_bundle)
+    x_bundle             cc_library defining uk_domain_bundle_start/_end
+    x_kernel             the kernel cc_binary (bare metal only)
+    x                    kernel_image: x.bin (default output), x.elf (group "elf")
 """
 
 load(":kernel_image.bzl", "BARE_METAL", "kernel_image")
