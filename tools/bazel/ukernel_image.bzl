@@ -126,7 +126,7 @@ ukernel_bundle = rule(
     },
 )
 
-def _domain_targets(name, domains, tags):
+def _domain_targets(name, domains, tags, testonly):
     """Normalizes `domains` to a list of UkernelDomainInfo labels.
 
     Accepted: a dict {manifest: elf} (in order), or a list whose elements are
@@ -150,25 +150,28 @@ def _domain_targets(name, domains, tags):
                 manifest = entry[0],
                 elf = entry[1],
                 tags = tags,
+                testonly = testonly,
             )
             labels.append(":" + target)
         else:
             fail("%s: domains[%d] must be a label or a (manifest, elf) pair, got %r" % (name, i, entry))
     return labels
 
-def ukernel_bundle_library(name, domains = [], tags = [], **kwargs):
+def ukernel_bundle_library(name, domains = [], tags = [], testonly = False, **kwargs):
     """cc_library `name` defining uk_domain_bundle_start/_end around the packed domains.
 
     Args:
-      name: the cc_library; the bundle itself is <name>.inc, its wrapper <name>.S.
+      name: the cc_library; the bundle is <name>_pack.inc, its wrapper <name>_pack.S.
       domains: as for ukernel_image.
       tags: applied to every target made.
+      testonly: applied to every target made.
       **kwargs: passed to the cc_library (visibility, ...).
     """
     ukernel_bundle(
         name = name + "_pack",
-        domains = _domain_targets(name, domains, tags),
+        domains = _domain_targets(name, domains, tags, testonly),
         tags = tags,
+        testonly = testonly,
     )
     native.cc_library(
         name = name,
@@ -178,6 +181,7 @@ def ukernel_bundle_library(name, domains = [], tags = [], **kwargs):
         # Nothing may reference the symbols yet; keep the object in the link.
         alwayslink = True,
         tags = tags,
+        testonly = testonly,
         **kwargs
     )
 
@@ -189,6 +193,7 @@ def ukernel_image(
         selftests = "//kernel:no_selftests",
         deps = [],
         tags = [],
+        testonly = False,
         visibility = None,
         **kwargs):
     """A bootable kernel image for `board` carrying `domains`.
@@ -207,8 +212,9 @@ def ukernel_image(
       selftests: the boot-time self-test library to link.
       deps: more kernel libraries to link (e.g. subsystems).
       tags: applied to every target made.
+      testonly: applied to every target made (set it when a domain is testonly).
       visibility: of the kernel_image target.
-      **kwargs: passed to kernel_image (testonly, ...).
+      **kwargs: passed to kernel_image.
     """
     if board not in _BOARDS:
         fail("%s: board must be one of %s, got %r" % (name, _BOARDS, board))
@@ -217,7 +223,7 @@ def ukernel_image(
 
     if domains:
         bundle = name + "_bundle"
-        ukernel_bundle_library(name = bundle, domains = domains, tags = tags)
+        ukernel_bundle_library(name = bundle, domains = domains, tags = tags, testonly = testonly)
         bundle = ":" + bundle
     else:
         bundle = "//kernel/image:no_domains"
@@ -231,6 +237,7 @@ def ukernel_image(
         ],
         target_compatible_with = BARE_METAL,
         tags = tags,
+        testonly = testonly,
         deps = [
             "//arch/aarch64:boot",
             "//bsp/%s:board" % board,
@@ -245,6 +252,7 @@ def ukernel_image(
         elf = ":%s_kernel" % name,
         platform = "//platforms:%s" % board,
         tags = tags,
+        testonly = testonly,
         visibility = visibility,
         **kwargs
     )
