@@ -40,11 +40,12 @@ inline bool entry_is_well_formed(const sys::SubmitEntry& e) {
 
 // Writes one completion into the next slot and publishes it. The caller has
 // made sure a slot is free.
-inline void post_completion(RingState& ring, sys::SubmitRing* shared, int64_t result, uint64_t user_data) {
+inline void post_completion(RingState& ring, sys::SubmitRing* shared, int64_t result, uint64_t user_data,
+                            uint16_t flags = 0) {
   sys::CompleteEntry c{};  // _reserved 0; padding zero-initialised: no kernel stack bytes leak
   c.result = result;
   c.user_data = user_data;
-  c.flags = ring.extra_completion_flags;
+  c.flags = static_cast<uint16_t>(ring.extra_completion_flags | flags);
   ring.extra_completion_flags = 0;
   shared->completions[ring.complete_head & sys::RING_MASK] = c;
   ring.complete_head += 1;
@@ -53,6 +54,14 @@ inline void post_completion(RingState& ring, sys::SubmitRing* shared, int64_t re
 }
 
 }  // namespace
+
+void complete_pending_op(RingState& ring, uint64_t user_data, uint16_t submit_flags, int64_t result, uint16_t flags) {
+  if (ring.pending > 0) ring.pending -= 1;
+  if (ring.shared == nullptr) return;
+  if (result < 0 || (submit_flags & sys::submit_flags::NEED_COMPLETION) != 0) {
+    post_completion(ring, ring.shared, result, user_data, flags);
+  }
+}
 
 SubmitOutcome process_submit(RingState& ring, uint64_t to_submit, OpHandler handler, void* domain) {
   SubmitOutcome out;
@@ -124,6 +133,15 @@ SubmitOutcome process_submit(RingState& ring, uint64_t to_submit, OpHandler hand
       r = handler(domain, entry);
     } else {
       r.result = neg(Errno::kNoSys);
+    }
+
+    if (r.disposition == OpDisposition::kPending) {
+      // The slot stays reserved until complete_pending_op().
+      ring.pending += 1;
+      free_slots -= 1;
+      out.stopped = true;
+      out.reason = StopReason::kHandler;
+      break;
     }
 
     if (r.result < 0 || (entry.flags & sys::submit_flags::NEED_COMPLETION) != 0) {

@@ -38,6 +38,9 @@ struct RingState {
 enum class OpDisposition : uint8_t {
   kDone,          // `result` is final: complete now (always if < 0, if NEED_COMPLETION if >= 0)
   kStopAfter,     // as kDone, then stop consuming (DomainExit, Yield); the call returns
+  kPending,       // the op blocks its thread: no completion now, one completion slot
+                  // stays reserved (ring.pending), consumption stops; the kernel
+                  // finishes it later with complete_pending_op()
 };
 
 struct OpResult {
@@ -112,6 +115,11 @@ inline constexpr uint16_t kKnownSubmitFlags = ukernel::sys::submit_flags::NEED_C
 //    shared fields are rewritten from ring even if nothing was consumed;
 //  - returns syscall_result = consumed (>= 0) or -errno. At most
 //    MAX_SUBMIT_COUNT loop iterations: bounded time per call.
+// Finishes an op that returned kPending: releases its reserved slot and
+// writes its completion (always when result < 0, otherwise only if the
+// entry had NEED_COMPLETION), ORing in `flags` (e.g. TIMER_EXPIRED).
+void complete_pending_op(RingState& ring, uint64_t user_data, uint16_t submit_flags, int64_t result, uint16_t flags);
+
 [[nodiscard]] SubmitOutcome process_submit(RingState& ring, uint64_t to_submit, OpHandler handler, void* domain);
 
 }  // namespace uk

@@ -18,9 +18,10 @@ _start:
     str     w3, [x2]
     mov     w3, #2
     stlr    w3, [x1]                // submit_head = 2 (release)
-    mov     x8, #500                // SYS_SUBMIT
+1:  mov     x8, #500                // SYS_SUBMIT
     svc     #0
-1:  b       1b                      // DomainExit does not return
+    b       1b                      // DomainExit does not return; if the kernel
+                                    // has not consumed it yet, submit again
 
     .section .rodata
 message:

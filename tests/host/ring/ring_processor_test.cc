@@ -833,3 +833,34 @@ TEST_F(RingProcessorTest, PendingOpsKeepCompletionSlotsReserved) {
 }
 
 }  // namespace
+
+// A blocking op (kPending) keeps one completion slot reserved, stops the call
+// and completes later through complete_pending_op.
+TEST_F(RingProcessorTest, PendingOpStopsTheCallAndCompletesLater) {
+  push_n(3, 1, kNeed);
+  domain_.script = {OpResult{0, OpDisposition::kPending}};
+  SubmitOutcome out = submit();
+  EXPECT_EQ(out.syscall_result, 1);
+  EXPECT_TRUE(out.stopped);
+  EXPECT_EQ(out.completed, 0u);
+  EXPECT_EQ(ring_.pending, 1u);
+  EXPECT_TRUE(reap().empty());
+  uk::complete_pending_op(ring_, /*user_data=*/1, kNeed, -110, ukernel::sys::complete_flags::TIMER_EXPIRED);
+  EXPECT_EQ(ring_.pending, 0u);
+  auto c = reap();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].user_data, 1u);
+  EXPECT_EQ(c[0].result, -110);
+  EXPECT_EQ(c[0].flags, ukernel::sys::complete_flags::TIMER_EXPIRED);
+  out = submit();
+  EXPECT_EQ(out.syscall_result, 2);
+}
+
+TEST_F(RingProcessorTest, PendingSuccessWithoutNeedCompletionWritesNothing) {
+  push_n(1, 7, /*flags=*/0);
+  domain_.script = {OpResult{0, OpDisposition::kPending}};
+  (void)submit();
+  uk::complete_pending_op(ring_, 7, /*submit_flags=*/0, 0, 0);
+  EXPECT_EQ(ring_.pending, 0u);
+  EXPECT_TRUE(reap().empty());
+}
