@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 namespace uk {
-struct Domain;
+struct Thread;
 }
 
 namespace uk::hal {
@@ -24,8 +24,11 @@ void interrupts_disable();
 // Sleeps until an interrupt arrives (interrupts are taken if enabled).
 void wait_for_interrupt();
 
-// Starts running domains at EL0, beginning with `first`. From then on the
-// kernel runs only in exception handlers (kernel/domain/domain_manager.h).
-[[noreturn]] void enter_first_domain(Domain& first);
+// Sleeps with interrupts enabled until one has been taken (and handled).
+void idle_until_interrupt();
+
+// Starts running domains at EL0, beginning with thread `first`. From then on
+// the kernel runs only in exception handlers (kernel/domain/domain_manager.h).
+[[noreturn]] void enter_first_thread(Thread& first);
 
 }  // namespace uk::hal

@@ -67,13 +67,13 @@ void kernel_main(const KernelParams& params) {
 
   const size_t bundle_bytes = static_cast<size_t>(uk_domain_bundle_end - uk_domain_bundle_start);
   if (!domains_create_from_bundle(uk_domain_bundle_start, bundle_bytes, *params.pages).ok()) platform_power_off(1);
-  Domain* first = domains_first();
+  Thread* first = threads_first();
   if (first == nullptr) {
     if (domain_count() > 0) domains_finish();  // every domain was refused
     kprintf("ukernel: nothing left to run, powering off\n");
     platform_power_off(0);
   }
-  hal::enter_first_domain(*first);
+  hal::enter_first_thread(*first);
 }
 
 }  // namespace uk

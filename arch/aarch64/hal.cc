@@ -28,6 +28,12 @@ void timer_set_expiry_handler(TimerExpiryFn fn, void* context) {
 void interrupts_enable() { arch::irq_enable(); }
 void interrupts_disable() { arch::irq_disable(); }
 void wait_for_interrupt() { arch::wfi(); }
-void enter_first_domain(Domain& first) { arch::enter_first_domain(first); }
+void enter_first_thread(Thread& first) { arch::enter_first_thread(first); }
+
+void idle_until_interrupt() {
+  arch::irq_enable();
+  arch::wfi();
+  arch::irq_disable();
+}
 
 }  // namespace uk::hal

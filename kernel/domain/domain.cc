@@ -25,6 +25,50 @@ Status add_region(Domain& d, uint64_t va, uint64_t size, PhysAddr pa, UserPerms 
   return Errno::kNoMem;
 }
 
+bool user_executable(const Domain& d, uint64_t va, uint64_t length) {
+  const uint64_t end = va + length;
+  if (end < va) return false;
+  for (const Region& r : d.regions) {
+    if (r.in_use && r.perms.exec && va >= r.va && end <= r.va + r.size) return true;
+  }
+  return false;
+}
+
+Thread g_threads[kMaxThreads];
+
+Result<Thread*> thread_alloc(Domain& d) {
+  size_t slot = kMaxThreadsPerDomain;
+  for (size_t i = 0; i < kMaxThreadsPerDomain; ++i) {
+    if (d.threads[i] == nullptr || d.threads[i]->state == ThreadState::kExited) {
+      slot = i;
+      break;
+    }
+  }
+  if (slot == kMaxThreadsPerDomain) return Errno::kAgain;
+  // Prefer never-used slots; recycle exited threads (their statistics are
+  // gone then) only when the pool has no other room.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < kMaxThreads; ++i) {
+      Thread& t = g_threads[i];
+      const ThreadState wanted = pass == 0 ? ThreadState::kFree : ThreadState::kExited;
+      if (t.state != wanted) continue;
+      if (t.domain != nullptr) {
+        for (Thread*& p : t.domain->threads) {
+          if (p == &t) p = nullptr;
+        }
+      }
+      t = Thread{};
+      t.id = static_cast<uint32_t>(i + 1);
+      t.domain = &d;
+      t.state = ThreadState::kReady;
+      d.threads[slot] = &t;
+      ++d.live_threads;
+      return &t;
+    }
+  }
+  return Errno::kNoMem;
+}
+
 Status charge_quota(Domain& d, uint64_t bytes) {
   if (bytes > d.quota_bytes - d.used_bytes) return Errno::kNoMem;
   d.used_bytes += bytes;

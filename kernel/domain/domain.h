@@ -16,6 +16,8 @@ namespace uk {
 inline constexpr size_t kMaxDomains = 16;
 inline constexpr size_t kMaxRegions = 32;
 inline constexpr size_t kDomainNameBytes = 32;
+inline constexpr size_t kMaxThreadsPerDomain = 8;
+inline constexpr size_t kMaxThreads = 64;
 
 // General registers of a domain's EL0 context (what an exception saves).
 struct UserRegs {
@@ -36,6 +38,29 @@ struct Region {
 };
 
 enum class DomainState : uint8_t { kFree, kReady, kExited, kKilled };
+enum class ThreadState : uint8_t { kFree, kReady, kBlocked, kExited };
+
+struct Domain;
+
+// A schedulable EL0 context inside a domain.
+struct Thread {
+  uint32_t id = 0;  // 1-based, unique in the system
+  Domain* domain = nullptr;
+  char name[kDomainNameBytes] = {};
+  ThreadState state = ThreadState::kFree;
+  UserRegs regs;
+  int64_t exit_code = 0;
+
+  // Real-time parameters in timer ticks (0: best effort).
+  uint64_t period_ticks = 0;
+  uint64_t budget_ticks = 0;
+
+  // While blocked in BlockThread: what wakes it and how to complete the op.
+  uint64_t futex_va = 0;       // 0: a plain sleep
+  uint64_t wake_deadline = 0;  // timer ticks, 0: no timeout
+  uint64_t block_user_data = 0;
+  uint16_t block_submit_flags = 0;
+};
 
 struct Domain {
   uint32_t id = 0;  // 1-based; 0 means "the kernel" (a domain's parent id when it has none)
@@ -53,7 +78,8 @@ struct Domain {
 
   AddressSpace* address_space = nullptr;
   RingState ring;
-  UserRegs regs;
+  Thread* threads[kMaxThreadsPerDomain] = {};
+  uint32_t live_threads = 0;
   bool at_line_start = true;  // DebugPrint prefixes each console line with [name]
 };
 
@@ -70,5 +96,12 @@ enum class Access : uint8_t { kRead, kWrite };
 
 // Charges `bytes` to the domain's quota; kNoMem if it would exceed it.
 [[nodiscard]] Status charge_quota(Domain& d, uint64_t bytes);
+
+// True when [va, va + length) lies inside one region with execute permission.
+[[nodiscard]] bool user_executable(const Domain& d, uint64_t va, uint64_t length);
+
+// Takes a free thread from the system pool and attaches it to `d`; kAgain
+// when the domain has kMaxThreadsPerDomain live threads, kNoMem when the pool is empty.
+[[nodiscard]] Result<Thread*> thread_alloc(Domain& d);
 
 }  // namespace uk

@@ -1,8 +1,9 @@
-// Domain life cycle: created from the image's bundle at boot, run until they
-// exit or are killed, summarised when the last one stops. The architecture
-// calls the domain_on_* events from its exception handlers with the current
-// domain's registers saved in Domain::regs, and then resumes whichever
-// domain the event returns (its Domain::regs).
+// Domain and thread life cycle: domains are created from the image's bundle
+// at boot and run until they exit or are killed; the kernel summarises and
+// powers off when the last one stops. The architecture calls the thread_on_*
+// events from its exception handlers with the current thread's registers
+// saved in Thread::regs, and then resumes whichever thread the event returns
+// (its Thread::regs, in its domain's address space).
 #pragma once
 
 #include <stddef.h>
@@ -15,7 +16,7 @@ namespace uk {
 
 class PageAllocator;
 
-// What the architecture reports when a domain faults.
+// What the architecture reports when a thread faults.
 struct DomainFault {
   const char* cause = "";        // "Data abort from a lower exception level", ...
   const char* detail = "";       // "translation fault, level 3", ... (may be empty)
@@ -31,22 +32,38 @@ struct DomainFault {
 // Number of domains created.
 [[nodiscard]] size_t domain_count();
 
-// Picks the first domain; nullptr when there is none.
-[[nodiscard]] Domain* domains_first();
+// Picks the first thread to run; nullptr when there is none.
+[[nodiscard]] Thread* threads_first();
 
-// syscall: x8 holds the number, x0.. the arguments; the result goes to x0.
-[[nodiscard]] Domain* domain_on_svc(Domain& current);
-[[nodiscard]] Domain* domain_on_fault(Domain& current, const DomainFault& fault);
-// The domain executed WFI/WFE: it has nothing to do right now.
-[[nodiscard]] Domain* domain_on_idle(Domain& current);
-// An interrupt arrived while `current` ran (the quantum may have ended).
-[[nodiscard]] Domain* domain_on_interrupt(Domain& current);
+// svc: x8 holds the number, x0.. the arguments; the result goes to x0.
+[[nodiscard]] Thread* thread_on_svc(Thread& current);
+// The thread faulted: its whole domain is stopped and reported.
+[[nodiscard]] Thread* thread_on_fault(Thread& current, const DomainFault& fault);
+// The thread executed WFI/WFE: it has nothing to do right now.
+[[nodiscard]] Thread* thread_on_idle(Thread& current);
+// An interrupt arrived while `current` ran (a quantum or a timeout may have ended).
+[[nodiscard]] Thread* thread_on_interrupt(Thread& current);
 
-// Prints the one-line summary and powers off (status 0 if no domain was killed).
+// Prints the one-line summary and powers off (status 0 if every domain
+// exited with code 0).
 [[noreturn]] void domains_finish();
 
-// Timer deadline for the domain about to run (round-robin quantum), or 0
-// when it is alone and needs no preemption.
-[[nodiscard]] uint64_t domain_quantum_deadline(const Domain& next);
+// The timer deadline to arm before resuming `next` (quantum end or the
+// earliest block timeout), 0 for none.
+[[nodiscard]] uint64_t next_timer_deadline(const Thread& next);
+
+// Stops every thread of `d` (DomainExit with `code`, or a fault).
+void domain_stop(Domain& d, DomainState state, int64_t code);
+
+// Ends a thread (ThreadExit, or its domain stopping). The last thread of a
+// domain ends the domain with `code`.
+void thread_finish(Thread& t, int64_t code);
+
+// Wakes up to `count` threads of `d` blocked on the futex at `va`; returns
+// how many were woken.
+uint32_t futex_wake(Domain& d, uint64_t va, uint32_t count);
+
+// Registers a freshly created ready thread with the scheduler.
+void thread_start(Thread& t);
 
 }  // namespace uk

@@ -93,10 +93,18 @@ Status create_domain(Domain& d, const bundle::DomainRecord& rec, const void* elf
     *reason = "memory quota too small for the translation tables";
     return s;
   }
-  d.regs.pc = image.entry;
-  d.regs.sp = domain_layout::kStackTop;
-  d.regs.x[0] = d.id;
-  d.regs.x[1] = domain_layout::kRingBase;
+  Result<Thread*> main = thread_alloc(d);
+  if (!main.ok()) {
+    *reason = "no free thread";
+    return main.error();
+  }
+  Thread& t = **main;
+  memcpy(t.name, rec.threads[0].name, sizeof t.name);
+  t.name[sizeof t.name - 1] = '\0';
+  t.regs.pc = image.entry;
+  t.regs.sp = domain_layout::kStackTop;
+  t.regs.x[0] = d.id;
+  t.regs.x[1] = domain_layout::kRingBase;
   return kOkStatus;
 }
 
@@ -135,8 +143,8 @@ Status domains_create_from_bundle(const void* data, size_t bytes, PageAllocator&
     d.state = DomainState::kReady;
     kprintf("domain '%s' (id %u): %lu KiB of %lu KiB quota, entry 0x%lx\n", d.name, d.id,
             static_cast<unsigned long>(d.used_bytes / 1024), static_cast<unsigned long>(d.quota_bytes / 1024),
-            static_cast<unsigned long>(d.regs.pc));
-    scheduler_add(d);
+            static_cast<unsigned long>(d.threads[0]->regs.pc));
+    thread_start(*d.threads[0]);
     ++g_domain_count;
   }
   // Parents may be listed after their children.

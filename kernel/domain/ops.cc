@@ -3,6 +3,7 @@
 #include "kernel/console/console.h"
 #include "kernel/console/format.h"
 #include "kernel/domain/domain.h"
+#include "kernel/domain/domain_manager.h"
 #include "kernel/domain/scheduler.h"
 #include "kernel/hal.h"
 
@@ -61,6 +62,83 @@ OpResult debug_print(Domain& d, const SubmitEntry& e) {
   return ok(static_cast<int64_t>(length));
 }
 
+uint64_t ns_to_ticks(uint64_t ns) {
+  const unsigned __int128 ticks = static_cast<unsigned __int128>(ns) * hal::timer_frequency_hz() / kNanosPerSecond;
+  return ticks > UINT64_MAX / 2 ? UINT64_MAX / 2 : static_cast<uint64_t>(ticks);
+}
+
+// BlockThread(timeout_ns, futex_va, expected, unlock_va): sleeps until
+// FutexWake on futex_va or the timeout; blocks only if the u32 at futex_va
+// still holds `expected` (else -EAGAIN at once, like futex(2)). timeout_ns
+// == 0 means no timeout; a plain sleep (futex_va == 0) needs a timeout.
+// unlock_va (optional) names a u32 the kernel sets to 0 (release) when it
+// consumes the entry, whether the thread then blocks or the op fails at once:
+// the domain's ring lock, which a thread must hold while it submits (whoever
+// submits runs the ops) and must not hold while it sleeps. See
+// docs/threads.md.
+OpResult block_thread(Thread& t, const SubmitEntry& e) {
+  const uint64_t timeout_ns = e.args[0];
+  const uint64_t futex_va = e.args[1];
+  const uint64_t expected = e.args[2];
+  const uint64_t unlock_va = e.args[3];
+  uint32_t* unlock_word = nullptr;
+  if (unlock_va != 0) {
+    if ((unlock_va & 3) != 0) return fail(Errno::kInval);
+    Result<void*> word = user_range(*t.domain, unlock_va, sizeof(uint32_t), Access::kWrite);
+    if (!word.ok()) return fail(word.error());
+    unlock_word = static_cast<uint32_t*>(*word);
+  }
+  // Released on every path from here on (see above).
+  struct Unlock {
+    uint32_t* word;
+    ~Unlock() {
+      if (word != nullptr) __atomic_store_n(word, 0u, __ATOMIC_RELEASE);
+    }
+  } unlock{unlock_word};
+  if (futex_va == 0 && (timeout_ns == 0 || expected != 0)) return fail(Errno::kInval);
+  if (expected > UINT32_MAX) return fail(Errno::kInval);
+  if (futex_va != 0) {
+    if ((futex_va & 3) != 0) return fail(Errno::kInval);
+    Result<void*> word = user_range(*t.domain, futex_va, sizeof(uint32_t), Access::kRead);
+    if (!word.ok()) return fail(word.error());
+    if (__atomic_load_n(static_cast<const uint32_t*>(*word), __ATOMIC_ACQUIRE) != expected) {
+      return fail(Errno::kAgain);
+    }
+  }
+  t.state = ThreadState::kBlocked;
+  t.futex_va = futex_va;
+  t.wake_deadline = timeout_ns == 0 ? 0 : hal::timer_now_ticks() + ns_to_ticks(timeout_ns);
+  if (t.wake_deadline == 0 && timeout_ns != 0) t.wake_deadline = 1;
+  t.block_user_data = e.user_data;
+  t.block_submit_flags = e.flags;
+  return OpResult{0, OpDisposition::kPending};
+}
+
+// ThreadCreate(entry, stack_top, arg, tls, flags): a best-effort thread of
+// the caller's domain that starts at `entry` with x0 = arg, sp = stack_top,
+// TPIDR_EL0 = tls. flags must be 0 (real-time threads are declared in the
+// manifest, see docs/scheduler.md). Returns the new thread's id.
+OpResult thread_create(Thread& t, const SubmitEntry& e) {
+  Domain& d = *t.domain;
+  const uint64_t entry = e.args[0];
+  const uint64_t stack_top = e.args[1];
+  if (e.args[4] != 0) return fail(Errno::kInval);
+  if ((entry & 3) != 0 || !user_executable(d, entry, 4)) return fail(Errno::kFault);
+  if ((stack_top & 15) != 0 || stack_top < 16) return fail(Errno::kInval);
+  if (!user_range(d, stack_top - 16, 16, Access::kWrite).ok()) return fail(Errno::kFault);
+  Result<Thread*> created = thread_alloc(d);
+  if (!created.ok()) return fail(created.error());
+  Thread& n = **created;
+  format(n.name, sizeof n.name, "%s.%u", d.name, n.id);
+  n.regs.pc = entry;
+  n.regs.sp = stack_top;
+  n.regs.x[0] = e.args[2];
+  n.regs.tpidr = e.args[3];
+  n.regs.pstate = t.regs.pstate;
+  thread_start(n);
+  return ok(n.id);
+}
+
 OpResult get_time_ns(const SubmitEntry& e) {
   // No wall clock is known to the kernel yet: REALTIME counts from boot like
   // MONOTONIC (documented in docs/abi.md).
@@ -72,8 +150,9 @@ OpResult get_time_ns(const SubmitEntry& e) {
 
 }  // namespace
 
-OpResult run_domain_op(void* domain, const SubmitEntry& e) {
-  Domain& d = *static_cast<Domain*>(domain);
+OpResult run_domain_op(void* thread, const SubmitEntry& e) {
+  Thread& t = *static_cast<Thread*>(thread);
+  Domain& d = *t.domain;
   const uint32_t group = capability_for_opcode(e.opcode);
   if (group == 0) return fail(Errno::kNoSys);
   if ((d.caps & group) == 0) return fail(Errno::kPerm);
@@ -93,13 +172,27 @@ OpResult run_domain_op(void* domain, const SubmitEntry& e) {
       return get_time_ns(e);
     case KernelOp::Yield:
       if (!unused_args_zero(e, 0)) return fail(Errno::kInval);
-      scheduler_request_yield(d);
+      scheduler_request_yield(t);
       return OpResult{0, OpDisposition::kStopAfter};
     case KernelOp::DomainExit:
       if (!unused_args_zero(e, 1)) return fail(Errno::kInval);
-      d.exit_code = static_cast<int64_t>(e.args[0]);
-      d.state = DomainState::kExited;
+      domain_stop(d, DomainState::kExited, static_cast<int64_t>(e.args[0]));
       return OpResult{0, OpDisposition::kStopAfter};
+    case KernelOp::ThreadExit:
+      if (!unused_args_zero(e, 1)) return fail(Errno::kInval);
+      thread_finish(t, static_cast<int64_t>(e.args[0]));
+      return OpResult{0, OpDisposition::kStopAfter};
+    case KernelOp::ThreadCreate:
+      return thread_create(t, e);
+    case KernelOp::BlockThread:
+      if (!unused_args_zero(e, 4)) return fail(Errno::kInval);
+      return block_thread(t, e);
+    case KernelOp::FutexWake: {
+      if (!unused_args_zero(e, 2)) return fail(Errno::kInval);
+      if ((e.args[0] & 3) != 0 || e.args[1] > UINT32_MAX) return fail(Errno::kInval);
+      if (!user_range(d, e.args[0], sizeof(uint32_t), Access::kRead).ok()) return fail(Errno::kFault);
+      return ok(futex_wake(d, e.args[0], static_cast<uint32_t>(e.args[1])));
+    }
     default:
       // Published operations whose issues have not landed yet.
       return fail(Errno::kNoSys);

@@ -10,7 +10,7 @@ namespace uk {
 // Longest DebugPrint accepted; longer requests complete with -EINVAL.
 inline constexpr uint64_t kMaxDebugPrintBytes = 1024;
 
-// OpHandler for process_submit; `domain` is the calling Domain.
-[[nodiscard]] OpResult run_domain_op(void* domain, const ukernel::sys::SubmitEntry& entry);
+// OpHandler for process_submit; `thread` is the calling Thread.
+[[nodiscard]] OpResult run_domain_op(void* thread, const ukernel::sys::SubmitEntry& entry);
 
 }  // namespace uk

@@ -5,9 +5,9 @@
 namespace uk {
 namespace {
 
-Domain* g_queue[kMaxDomains];
+Thread* g_queue[kMaxThreads];
 size_t g_count = 0;
-Domain* g_yield_requested = nullptr;
+Thread* g_yield_requested = nullptr;
 
 }  // namespace
 
@@ -16,26 +16,42 @@ void scheduler_reset() {
   g_yield_requested = nullptr;
 }
 
-void scheduler_add(Domain& d) {
-  if (g_count < kMaxDomains) g_queue[g_count++] = &d;
+void scheduler_add(Thread& t) {
+  if (g_count < kMaxThreads) g_queue[g_count++] = &t;
 }
 
-Domain* scheduler_pick(Domain* current) {
+void scheduler_remove(Thread& t) {
+  for (size_t i = 0; i < g_count; ++i) {
+    if (g_queue[i] != &t) continue;
+    for (size_t j = i + 1; j < g_count; ++j) g_queue[j - 1] = g_queue[j];
+    --g_count;
+    return;
+  }
+}
+
+Thread* scheduler_pick(Thread* current) {
   size_t start = 0;
   for (size_t i = 0; i < g_count; ++i) {
     if (g_queue[i] == current) start = i + 1;
   }
   for (size_t n = 0; n < g_count; ++n) {
-    Domain* d = g_queue[(start + n) % g_count];
-    if (d->state == DomainState::kReady) return d;
+    Thread* t = g_queue[(start + n) % g_count];
+    if (t->state == ThreadState::kReady) return t;
   }
   return nullptr;
 }
 
-void scheduler_request_yield(Domain& d) { g_yield_requested = &d; }
+bool scheduler_others_ready(const Thread& t) {
+  for (size_t i = 0; i < g_count; ++i) {
+    if (g_queue[i] != &t && g_queue[i]->state == ThreadState::kReady) return true;
+  }
+  return false;
+}
 
-bool scheduler_take_yield(Domain& d) {
-  const bool requested = g_yield_requested == &d;
+void scheduler_request_yield(Thread& t) { g_yield_requested = &t; }
+
+bool scheduler_take_yield(Thread& t) {
+  const bool requested = g_yield_requested == &t;
   g_yield_requested = nullptr;
   return requested;
 }

@@ -38,8 +38,9 @@ printf 'uk_domain_bundle_start 0x%x, uk_domain_bundle_end 0x%x (%d bytes), read-
 [ $((end - start)) -eq "$size" ] || fail "bundle in the image is $((end - start)) bytes, pack wrote $size"
 [ "$start" -ge "$text_end" ] && [ "$end" -le "$rodata_end" ] ||
   fail "bundle [0x$(printf %x "$start"), 0x$(printf %x "$end")) is not inside read-only data"
-tail -c +$((start + 1)) "$bin" | head -c "$size" | cmp - "$bundle" ||
+# dd, not tail | head: head closing the pipe early would fail the pipeline.
+dd if="$bin" bs=1 skip="$start" count="$size" status=none | cmp - "$bundle" ||
   fail "the bytes at uk_domain_bundle_start differ from $bundle"
-magic=$(tail -c +$((start + 1)) "$bin" | head -c 8)
+magic=$(dd if="$bin" bs=1 skip="$start" count=8 status=none)
 [ "$magic" = "UKBUNDL1" ] || fail "bundle magic is '$magic'"
 echo "PASS: the image carries the $size-byte bundle at 0x$(printf %x "$start")"

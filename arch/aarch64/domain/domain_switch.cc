@@ -64,6 +64,10 @@ constexpr uint64_t kSctlrC = 1ull << 2;
 constexpr uint64_t kSctlrSa = 1ull << 3;
 constexpr uint64_t kSctlrSa0 = 1ull << 4;
 constexpr uint64_t kSctlrI = 1ull << 12;
+// nTWI/nTWE: EL0 WFI/WFE are not trapped to EL1, so HCR_EL2.TWI/TWE bring
+// them straight to the kernel (an idle or spinning thread gives up the CPU).
+constexpr uint64_t kSctlrNtwi = 1ull << 16;
+constexpr uint64_t kSctlrNtwe = 1ull << 18;
 constexpr uint64_t kSctlrDze = 1ull << 14;
 constexpr uint64_t kSctlrUct = 1ull << 15;
 constexpr uint64_t kSctlrWxn = 1ull << 19;
@@ -77,7 +81,7 @@ constexpr uint64_t kCntkctlEl0Vcten = 1ull << 1;
 // SPSR for EL0t with interrupts unmasked (they are routed to EL2 anyway).
 constexpr uint64_t kSpsrEl0t = 0;
 
-Domain* g_current = nullptr;
+Thread* g_current = nullptr;
 
 void configure_el1_for_domains() {
   const uint64_t parange = read_id_aa64mmfr0_el1() & kParangeMask;
@@ -85,8 +89,8 @@ void configure_el1_for_domains() {
                  (parange << kVtcrPsShift));
   write_mair_el1(mmu::kMairValue);
   write_tcr_el1(kTcrT0sz | kTcrIrgn0WbWa | kTcrOrgn0WbWa | kTcrSh0Inner | kTcrEpd1 | kTcrIps40Bit);
-  write_sctlr_el1(kSctlrEl1Res1 | kSctlrM | kSctlrC | kSctlrSa | kSctlrSa0 | kSctlrI | kSctlrDze | kSctlrUct |
-                  kSctlrWxn);
+  write_sctlr_el1(kSctlrEl1Res1 | kSctlrM | kSctlrC | kSctlrSa | kSctlrSa0 | kSctlrI | kSctlrNtwi | kSctlrNtwe | kSctlrDze |
+                  kSctlrUct | kSctlrWxn);
   write_vbar_el1(domain_layout::kGatewayBase);
   write_cpacr_el1(kCpacrFpTrap);
   write_cntkctl_el1(kCntkctlEl0Vcten);
@@ -100,7 +104,7 @@ void load_translation(const Domain& d) {
   isb();
 }
 
-void save_regs(Domain& d, const TrapFrame& f, uint64_t pc, uint64_t pstate) {
+void save_regs(Thread& d, const TrapFrame& f, uint64_t pc, uint64_t pstate) {
   for (int i = 0; i < 31; ++i) d.regs.x[i] = f.x[i];
   d.regs.pc = pc;
   d.regs.pstate = pstate;
@@ -108,7 +112,7 @@ void save_regs(Domain& d, const TrapFrame& f, uint64_t pc, uint64_t pstate) {
   d.regs.tpidr = read_tpidr_el0();
 }
 
-void restore_regs(const Domain& d, TrapFrame& f) {
+void restore_regs(const Thread& d, TrapFrame& f) {
   for (int i = 0; i < 31; ++i) f.x[i] = d.regs.x[i];
   f.elr = d.regs.pc;
   f.spsr = d.regs.pstate;
@@ -116,12 +120,12 @@ void restore_regs(const Domain& d, TrapFrame& f) {
   write_tpidr_el0(d.regs.tpidr);
 }
 
-// Makes `next` the running domain in `frame` and arms its quantum.
-void resume(Domain& next, TrapFrame& frame) {
-  if (&next != g_current) load_translation(next);
+// Makes `next` the running thread in `frame` and arms the timer.
+void resume(Thread& next, TrapFrame& frame) {
+  if (g_current == nullptr || next.domain != g_current->domain) load_translation(*next.domain);
   g_current = &next;
   restore_regs(next, frame);
-  const uint64_t deadline = domain_quantum_deadline(next);
+  const uint64_t deadline = next_timer_deadline(next);
   if (deadline != 0) {
     timer_set_deadline(deadline);
   } else {
@@ -141,16 +145,20 @@ DomainFault fault_from(uint64_t esr, uint64_t far, uint64_t pc, char* detail, un
 }
 
 // An exception EL0 took to EL1, forwarded by the gateway.
-Domain* forwarded_from_el0(Domain& d, const TrapFrame& frame) {
+Thread* forwarded_from_el0(Thread& d, const TrapFrame& frame) {
   const uint64_t esr = read_esr_el1();
   const uint64_t elr = read_elr_el1();
   save_regs(d, frame, elr, read_spsr_el1());
-  if (esr_class(esr) == ExceptionClass::kSvc64) return domain_on_svc(d);
+  if (esr_class(esr) == ExceptionClass::kSvc64) return thread_on_svc(d);
+  if (esr_class(esr) == ExceptionClass::kWfx) {
+    d.regs.pc += 4;  // ELR_EL1 points at the WFI/WFE itself
+    return thread_on_idle(d);
+  }
   char detail[64];
-  return domain_on_fault(d, fault_from(esr, read_far_el1(), elr, detail, sizeof detail));
+  return thread_on_fault(d, fault_from(esr, read_far_el1(), elr, detail, sizeof detail));
 }
 
-Domain* lower_el_sync(Domain& d, TrapFrame& frame) {
+Thread* lower_el_sync(Thread& d, TrapFrame& frame) {
   const ExceptionClass ec = esr_class(frame.esr);
   if (ec == ExceptionClass::kHvc64) {
     const uint32_t imm = esr_iss(frame.esr) & kHvcImmMask;
@@ -160,13 +168,13 @@ Domain* lower_el_sync(Domain& d, TrapFrame& frame) {
     f.cause = imm == kGatewayFromEl1 ? "exception inside the EL1 gateway" : "unexpected exception at EL1";
     f.pc = read_elr_el1();
     f.address_valid = false;
-    return domain_on_fault(d, f);
+    return thread_on_fault(d, f);
   }
   // Taken directly to EL2 from EL0: WFI/WFE traps and stage-2 aborts.
   save_regs(d, frame, frame.elr, frame.spsr);
   if (ec == ExceptionClass::kWfx) {
     d.regs.pc += 4;  // resume after the WFI/WFE once the domain runs again
-    return domain_on_idle(d);
+    return thread_on_idle(d);
   }
   char detail[80];
   DomainFault f = fault_from(frame.esr, frame.far, frame.elr, detail, sizeof detail - 16);
@@ -180,12 +188,12 @@ Domain* lower_el_sync(Domain& d, TrapFrame& frame) {
     f.address = ipa;
     f.address_kind = "IPA";
   }
-  return domain_on_fault(d, f);
+  return thread_on_fault(d, f);
 }
 
 }  // namespace
 
-void enter_first_domain(Domain& first) {
+void enter_first_thread(Thread& first) {
   configure_el1_for_domains();
   auto* frame = reinterpret_cast<TrapFrame*>(reinterpret_cast<uint64_t>(__boot_stack_top) - sizeof(TrapFrame));
   first.regs.pstate = kSpsrEl0t;
@@ -194,8 +202,8 @@ void enter_first_domain(Domain& first) {
 }
 
 void handle_lower_el_exception(TrapFrame& frame, VectorKind kind) {
-  Domain& current = *g_current;
-  Domain* next = &current;
+  Thread& current = *g_current;
+  Thread* next = &current;
   switch (kind) {
     case VectorKind::kLower64Sync:
       next = lower_el_sync(current, frame);
@@ -204,7 +212,7 @@ void handle_lower_el_exception(TrapFrame& frame, VectorKind kind) {
     case VectorKind::kLower64Fiq:
       save_regs(current, frame, frame.elr, frame.spsr);
       gic_handle_irq();
-      next = domain_on_interrupt(current);
+      next = thread_on_interrupt(current);
       break;
     default: {
       save_regs(current, frame, frame.elr, frame.spsr);
@@ -212,7 +220,7 @@ void handle_lower_el_exception(TrapFrame& frame, VectorKind kind) {
       f.cause = kind == VectorKind::kLower64SError ? "SError (asynchronous external abort)" : "AArch32 exception";
       f.pc = frame.elr;
       f.address_valid = false;
-      next = domain_on_fault(current, f);
+      next = thread_on_fault(current, f);
       break;
     }
   }

@@ -6,9 +6,9 @@
 
 namespace uk::arch {
 
-// Sets up EL1&0 for domains and starts `first` at EL0. Never returns: from
-// now on the kernel runs only in exception handlers.
-[[noreturn]] void enter_first_domain(Domain& first);
+// Sets up EL1&0 for domains and starts thread `first` at EL0. Never returns:
+// from now on the kernel runs only in exception handlers.
+[[noreturn]] void enter_first_thread(Thread& first);
 
 // Every exception from EL0/EL1 (a domain) comes here from the vectors.
 void handle_lower_el_exception(TrapFrame& frame, VectorKind kind);
