@@ -10,6 +10,7 @@
 #include "kernel/elf/elf.h"
 #include "kernel/image/bundle.h"
 #include "kernel/mm/page_allocator.h"
+#include "kernel/subsystem/subsystem.h"
 
 namespace uk {
 
@@ -130,8 +131,22 @@ Status domains_create_from_bundle(const void* data, size_t bytes, PageAllocator&
     d.caps = rec.capabilities;
     d.subsystem = rec.subsystem;
     d.quota_bytes = rec.memory_quota_bytes;
+    const SubsystemDescriptor* subsystem = find_subsystem(rec.subsystem);
+    if (subsystem == nullptr) {
+      kprintf("domain '%s' refused: unknown subsystem 0x%016lx (this kernel has:", d.name,
+              static_cast<unsigned long>(rec.subsystem));
+      for (size_t k = 0; k < subsystem_count(); ++k) kprintf(" %s", subsystem_at(k).name);
+      kprintf(")\n");
+      d.state = DomainState::kKilled;
+      ++g_domain_count;
+      continue;
+    }
     const char* reason = "";
-    const Status s = create_domain(d, rec, b.elf_data(i), b.elf_bytes(i), pages, &reason);
+    Status s = create_domain(d, rec, b.elf_data(i), b.elf_bytes(i), pages, &reason);
+    if (s.ok() && subsystem->prepare_domain != nullptr) {
+      s = subsystem->prepare_domain(d);
+      if (!s.ok()) reason = "the subsystem refused it";
+    }
     if (!s.ok()) {
       // A domain that cannot be built is refused; the others still run.
       kprintf("domain '%s' refused: %s (%s; %lu of %lu KiB quota used)\n", d.name, reason, errno_name(s.error()),
