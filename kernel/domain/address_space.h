@@ -29,7 +29,10 @@ struct AddressSpace;  // opaque, owned by the architecture
                                             UserPerms perms);
 // Maps the shared EL1 svc gateway page at `va` (EL1 execute-only from EL0's view).
 [[nodiscard]] Status address_space_map_gateway(AddressSpace* as, uint64_t va);
-[[nodiscard]] Status address_space_unmap_user(AddressSpace* as, uint64_t va, uint64_t size);
+// Removes [va, va + size) from stage 1 and its pages [pa, pa + size) from
+// stage 2, then invalidates the domain's TLB entries. Must run while the
+// domain's VMID is current (i.e. on behalf of one of its threads).
+[[nodiscard]] Status address_space_unmap_user(AddressSpace* as, uint64_t va, PhysAddr pa, uint64_t size);
 // Pages of translation tables this address space holds (for quota accounting).
 [[nodiscard]] uint64_t address_space_table_pages(const AddressSpace* as);
 

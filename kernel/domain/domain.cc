@@ -6,7 +6,7 @@ Result<void*> user_range(Domain& d, uint64_t va, uint64_t length, Access access)
   const uint64_t end = va + length;
   if (end < va) return Errno::kFault;
   for (const Region& r : d.regions) {
-    if (!r.in_use || va < r.va || va >= r.va + r.size) continue;
+    if (!r.in_use || !r.mapped || va < r.va || va >= r.va + r.size) continue;
     if (end > r.va + r.size) return Errno::kFault;  // regions are never merged: one buffer, one region
     if (access == Access::kRead && !r.perms.read) return Errno::kFault;
     if (access == Access::kWrite && !r.perms.write) return Errno::kFault;
@@ -16,10 +16,11 @@ Result<void*> user_range(Domain& d, uint64_t va, uint64_t length, Access access)
   return Errno::kFault;
 }
 
-Status add_region(Domain& d, uint64_t va, uint64_t size, PhysAddr pa, UserPerms perms) {
+Status add_region(Domain& d, uint64_t va, uint64_t size, PhysAddr pa, UserPerms perms, bool anonymous,
+                  bool mapped) {
   for (Region& r : d.regions) {
     if (r.in_use) continue;
-    r = Region{va, size, pa, perms, true};
+    r = Region{va, size, pa, perms, true, anonymous, mapped};
     return kOkStatus;
   }
   return Errno::kNoMem;
@@ -29,7 +30,7 @@ bool user_executable(const Domain& d, uint64_t va, uint64_t length) {
   const uint64_t end = va + length;
   if (end < va) return false;
   for (const Region& r : d.regions) {
-    if (r.in_use && r.perms.exec && va >= r.va && end <= r.va + r.size) return true;
+    if (r.in_use && r.mapped && r.perms.exec && va >= r.va && end <= r.va + r.size) return true;
   }
   return false;
 }
@@ -74,5 +75,7 @@ Status charge_quota(Domain& d, uint64_t bytes) {
   d.used_bytes += bytes;
   return kOkStatus;
 }
+
+void refund_quota(Domain& d, uint64_t bytes) { d.used_bytes = bytes > d.used_bytes ? 0 : d.used_bytes - bytes; }
 
 }  // namespace uk

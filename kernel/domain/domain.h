@@ -35,7 +35,13 @@ struct Region {
   PhysAddr pa;
   UserPerms perms;
   bool in_use = false;
+  bool anonymous = false;  // made by MapAnonymous: the only kind Munmap/Mprotect touch
+  bool mapped = true;      // false while PROT_NONE (kept, but in no translation table)
 };
+
+// Kernel buffers for ReadUser/WriteUser (docs/memory.md).
+inline constexpr size_t kKernelBuffers = 4;
+inline constexpr size_t kKernelBufferBytes = 4096;
 
 enum class DomainState : uint8_t { kFree, kReady, kExited, kKilled };
 enum class ThreadState : uint8_t { kFree, kReady, kBlocked, kExited };
@@ -79,6 +85,7 @@ struct Domain {
   AddressSpace* address_space = nullptr;
   RingState ring;
   Thread* threads[kMaxThreadsPerDomain] = {};
+  PhysAddr kernel_buffers[kKernelBuffers];  // allocated on first use, charged to the quota
   uint32_t live_threads = 0;
   bool at_line_start = true;  // DebugPrint prefixes each console line with [name]
 };
@@ -92,10 +99,12 @@ enum class Access : uint8_t { kRead, kWrite };
 [[nodiscard]] Result<void*> user_range(Domain& d, uint64_t va, uint64_t length, Access access);
 
 // Adds a region (bookkeeping only; the caller maps it). kNoMem when the table is full.
-[[nodiscard]] Status add_region(Domain& d, uint64_t va, uint64_t size, PhysAddr pa, UserPerms perms);
+[[nodiscard]] Status add_region(Domain& d, uint64_t va, uint64_t size, PhysAddr pa, UserPerms perms,
+                                bool anonymous = false, bool mapped = true);
 
 // Charges `bytes` to the domain's quota; kNoMem if it would exceed it.
 [[nodiscard]] Status charge_quota(Domain& d, uint64_t bytes);
+void refund_quota(Domain& d, uint64_t bytes);
 
 // True when [va, va + length) lies inside one region with execute permission.
 [[nodiscard]] bool user_executable(const Domain& d, uint64_t va, uint64_t length);

@@ -6,6 +6,7 @@
 #include "kernel/console/console.h"
 #include "kernel/domain/domain_manager.h"
 #include "kernel/domain/layout.h"
+#include "kernel/domain/memory_ops.h"
 #include "kernel/domain/scheduler.h"
 #include "kernel/elf/elf.h"
 #include "kernel/image/bundle.h"
@@ -113,6 +114,7 @@ Status create_domain(Domain& d, const bundle::DomainRecord& rec, const void* elf
 
 Status domains_create_from_bundle(const void* data, size_t bytes, PageAllocator& pages) {
   scheduler_reset();
+  memory_ops_init(pages);
   g_domain_count = 0;
   if (bytes == 0) return kOkStatus;  // an image without domains
   bundle::Bundle b;

@@ -4,6 +4,7 @@
 #include "kernel/console/format.h"
 #include "kernel/domain/domain.h"
 #include "kernel/domain/domain_manager.h"
+#include "kernel/domain/memory_ops.h"
 #include "kernel/domain/scheduler.h"
 #include "kernel/hal.h"
 
@@ -17,6 +18,7 @@ constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
 OpResult fail(Errno e) { return OpResult{-static_cast<int64_t>(e), OpDisposition::kDone}; }
 OpResult ok(int64_t value) { return OpResult{value, OpDisposition::kDone}; }
+OpResult ok_or_error(int64_t value) { return OpResult{value, OpDisposition::kDone}; }
 
 // Arguments an operation does not use must be zero (ukernel/sys.h), so they
 // can gain a meaning later without old programs passing garbage into them.
@@ -184,6 +186,16 @@ OpResult run_domain_op(void* thread, const SubmitEntry& e) {
       return OpResult{0, OpDisposition::kStopAfter};
     case KernelOp::ThreadCreate:
       return thread_create(t, e);
+    case KernelOp::MapAnonymous:
+      return ok_or_error(op_map_anonymous(d, e));
+    case KernelOp::Munmap:
+      return ok_or_error(op_munmap(d, e));
+    case KernelOp::Mprotect:
+      return ok_or_error(op_mprotect(d, e));
+    case KernelOp::ReadUser:
+      return ok_or_error(op_read_user(d, e));
+    case KernelOp::WriteUser:
+      return ok_or_error(op_write_user(d, e));
     case KernelOp::BlockThread:
       if (!unused_args_zero(e, 4)) return fail(Errno::kInval);
       return block_thread(t, e);

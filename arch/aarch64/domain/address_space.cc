@@ -98,8 +98,18 @@ Status address_space_map_gateway(AddressSpace* as, uint64_t va) {
   return admit_stage1_tables(as);
 }
 
-Status address_space_unmap_user(AddressSpace* as, uint64_t va, uint64_t size) {
-  return as->stage1.unmap(va, size);
+Status address_space_unmap_user(AddressSpace* as, uint64_t va, PhysAddr pa, uint64_t size) {
+  if (Status s = as->stage1.unmap(va, size); !s.ok()) return s;
+  if (Status s = as->stage2.unmap(pa.value(), size); !s.ok()) return s;
+  // Both stages changed for this VMID. The caller runs on behalf of this
+  // domain, so VTTBR_EL2 holds its VMID and one broadcast invalidation of
+  // its stage-1 and stage-2 entries is enough.
+  asm volatile(
+      "dsb ishst\n"
+      "tlbi vmalls12e1is\n"
+      "dsb ish\n"
+      "isb" ::: "memory");
+  return kOkStatus;
 }
 
 uint64_t address_space_table_pages(const AddressSpace* as) {
