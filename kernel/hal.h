@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "kernel/random/entropy.h"
+
 namespace uk {
 struct Thread;
 }
@@ -23,6 +25,10 @@ void interrupts_enable();
 void interrupts_disable();
 // Sleeps until an interrupt arrives (interrupts are taken if enabled).
 void wait_for_interrupt();
+
+// The best entropy source this machine has (hardware if any, else timer
+// jitter, flagged weak). `jitter` is storage the weak source may use.
+[[nodiscard]] random::EntropySource best_entropy_source(random::JitterState& jitter);
 
 // Sleeps with interrupts enabled until one has been taken (and handled).
 void idle_until_interrupt();

@@ -2,6 +2,7 @@
 
 #include "kernel/console/console.h"
 #include "kernel/domain/domain_manager.h"
+#include "kernel/domain/random_op.h"
 #include "kernel/hal.h"
 #include "kernel/platform.h"
 #include "kernel/version.h"
@@ -65,6 +66,7 @@ void kernel_main(const KernelParams& params) {
   run_boot_selftests();
   if (!timer_ok) platform_power_off(1);
 
+  random_op_init();
   const size_t bundle_bytes = static_cast<size_t>(uk_domain_bundle_end - uk_domain_bundle_start);
   if (!domains_create_from_bundle(uk_domain_bundle_start, bundle_bytes, *params.pages).ok()) platform_power_off(1);
   Thread* first = threads_first();

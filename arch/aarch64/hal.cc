@@ -1,6 +1,7 @@
 // kernel/hal.h on AArch64: the EL2 physical timer and DAIF.
 #include "kernel/hal.h"
 
+#include "arch/aarch64/cpu/rndr.h"
 #include "arch/aarch64/cpu/sysreg.h"
 #include "arch/aarch64/domain/domain_switch.h"
 #include "arch/aarch64/timer/generic_timer.h"
@@ -29,6 +30,31 @@ void interrupts_enable() { arch::irq_enable(); }
 void interrupts_disable() { arch::irq_disable(); }
 void wait_for_interrupt() { arch::wfi(); }
 void enter_first_thread(Thread& first) { arch::enter_first_thread(first); }
+
+namespace {
+
+size_t rndr_source_read(void*, uint8_t* out, size_t len) {
+  size_t done = 0;
+  while (done < len) {
+    uint64_t word;
+    if (!arch::rndr_read(&word)) break;
+    for (int i = 0; i < 8 && done < len; ++i) out[done++] = static_cast<uint8_t>(word >> (8 * i));
+  }
+  return done;
+}
+
+uint64_t counter() { return arch::timer_now_ticks(); }
+
+}  // namespace
+
+random::EntropySource best_entropy_source(random::JitterState& jitter) {
+  if (arch::rndr_available()) {
+    return random::EntropySource{.name = "RNDR (FEAT_RNG)", .quality = random::EntropyQuality::kHardware,
+                                 .read = rndr_source_read};
+  }
+  jitter.read_counter = counter;
+  return random::make_jitter_source(jitter);
+}
 
 void idle_until_interrupt() {
   arch::irq_enable();

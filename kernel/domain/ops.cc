@@ -5,6 +5,7 @@
 #include "kernel/domain/domain.h"
 #include "kernel/domain/domain_manager.h"
 #include "kernel/domain/memory_ops.h"
+#include "kernel/domain/random_op.h"
 #include "kernel/domain/scheduler.h"
 #include "kernel/hal.h"
 
@@ -192,6 +193,8 @@ OpResult run_domain_op(void* thread, const SubmitEntry& e) {
       return ok_or_error(op_munmap(d, e));
     case KernelOp::Mprotect:
       return ok_or_error(op_mprotect(d, e));
+    case KernelOp::GetRandom:
+      return ok_or_error(op_get_random(d, e));
     case KernelOp::ReadUser:
       return ok_or_error(op_read_user(d, e));
     case KernelOp::WriteUser:

@@ -126,7 +126,7 @@ class RmScheduler {
   //   kBusy   unschedulable: *report (if given) names the thread and the miss
   [[nodiscard]] Status admit(ThreadId id, const ThreadParams& params, uint64_t now,
                              AdmissionReport* report = nullptr);
-  // The admission test alone: admit()'s checks except kExist/kAgain; changes nothing.
+  // The admission test alone (admit()'s checks except kExist); changes nothing.
   [[nodiscard]] Status would_admit(const ThreadParams& params, AdmissionReport* report = nullptr);
 
   // The thread ends: it never runs again, its real-time reservation is
@@ -214,7 +214,7 @@ class RmScheduler {
     bool job_pending = false;
     bool dispatched = false;  // since `release`
     // Budget used in the current job (real time) or quantum used (best effort).
-    uint64_t used = 0;
+    uint64_t consumed = 0;
     // Best effort: position in the round robin, smaller first.
     uint64_t rr = 0;
     uint64_t wake_at = kNever;  // kBlocked with a timeout
