@@ -15,60 +15,42 @@ size_t g_domain_count = 0;
 
 namespace {
 
-constexpr uint64_t kMicrosPerSecond = 1'000'000;
 volatile bool g_timer_fired = false;
+bool g_need_resched = false;
+// The policy's next event may have moved: re-arm the timer before resuming.
+bool g_timer_stale = true;
 
 void on_timer_expiry(void*) { g_timer_fired = true; }
 
-// Completes timed-out BlockThread calls; returns true if any thread woke.
-bool wake_expired(uint64_t now) {
-  bool woke = false;
-  for (size_t i = 0; i < g_domain_count; ++i) {
-    for (Thread* t : g_domains[i].threads) {
-      if (t == nullptr || t->state != ThreadState::kBlocked || t->wake_deadline == 0 || t->wake_deadline > now) {
-        continue;
-      }
-      t->state = ThreadState::kReady;
-      t->wake_deadline = 0;
-      t->futex_va = 0;
-      complete_pending_op(t->domain->ring, t->block_user_data, t->block_submit_flags,
-                          -static_cast<int64_t>(Errno::kTimedOut), ukernel::sys::complete_flags::TIMER_EXPIRED);
-      woke = true;
-    }
-  }
-  return woke;
+// A BlockThread whose timeout passed: the thread runs again and its op
+// completes with -ETIMEDOUT and TIMER_EXPIRED.
+void on_block_timeout(Thread& t) {
+  t.state = ThreadState::kReady;
+  t.futex_va = 0;
+  complete_pending_op(t.domain->ring, t.block_user_data, t.block_submit_flags,
+                      -static_cast<int64_t>(Errno::kTimedOut), ukernel::sys::complete_flags::TIMER_EXPIRED);
 }
 
-uint64_t earliest_wake() {
-  uint64_t earliest = 0;
+bool any_live_thread() {
   for (size_t i = 0; i < g_domain_count; ++i) {
     for (const Thread* t : g_domains[i].threads) {
-      if (t == nullptr || t->state != ThreadState::kBlocked || t->wake_deadline == 0) continue;
-      if (earliest == 0 || t->wake_deadline < earliest) earliest = t->wake_deadline;
-    }
-  }
-  return earliest;
-}
-
-bool any_blocked() {
-  for (size_t i = 0; i < g_domain_count; ++i) {
-    for (const Thread* t : g_domains[i].threads) {
-      if (t != nullptr && t->state == ThreadState::kBlocked) return true;
+      if (t != nullptr && (t->state == ThreadState::kReady || t->state == ThreadState::kBlocked)) return true;
     }
   }
   return false;
 }
 
-// The next thread to run. With nothing ready but threads blocked, the CPU
-// sleeps at EL2 until a timeout (or another interrupt) makes one ready; with
-// nothing left at all, the run is over.
-Thread* next_thread(Thread* current) {
+// The next thread to run. With nothing runnable but threads waiting (for a
+// release, a timeout or a wake), the CPU sleeps at EL2 until the policy's
+// next event; with nothing left at all, the run is over.
+Thread* next_thread() {
+  g_need_resched = false;
+  g_timer_stale = true;
   for (;;) {
-    wake_expired(hal::timer_now_ticks());
-    if (Thread* next = scheduler_pick(current)) return next;
-    if (!any_blocked()) domains_finish();
-    const uint64_t wake = earliest_wake();
-    if (wake == 0) {
+    if (Thread* next = scheduler_pick(on_block_timeout)) return next;
+    if (!any_live_thread()) domains_finish();
+    const uint64_t deadline = scheduler_next_deadline();
+    if (deadline == 0) {
       // Everything left waits on futexes nobody can wake: a deadlock.
       kprintf("ukernel: every remaining thread is blocked on a futex with no timeout; stopping them\n");
       for (size_t i = 0; i < g_domain_count; ++i) {
@@ -79,8 +61,8 @@ Thread* next_thread(Thread* current) {
       continue;
     }
     g_timer_fired = false;
-    hal::timer_set_deadline(wake);
-    while (!g_timer_fired && hal::timer_now_ticks() < wake) hal::idle_until_interrupt();
+    hal::timer_set_deadline(deadline);
+    while (!g_timer_fired && hal::timer_now_ticks() < deadline) hal::idle_until_interrupt();
   }
 }
 
@@ -92,7 +74,7 @@ void domain_stop(Domain& d, DomainState state, int64_t code) {
     if (t == nullptr || t->state == ThreadState::kExited) continue;
     if (t->state == ThreadState::kBlocked) d.ring.pending = d.ring.pending > 0 ? d.ring.pending - 1 : 0;
     t->state = ThreadState::kExited;
-    scheduler_remove(*t);
+    scheduler_exit(*t);
   }
   d.live_threads = 0;
   d.exit_code = code;
@@ -103,20 +85,29 @@ size_t domain_count() { return g_domain_count; }
 
 Thread* threads_first() {
   hal::timer_set_expiry_handler(on_timer_expiry, nullptr);
-  return scheduler_pick(nullptr);
+  return scheduler_pick(on_block_timeout);
 }
 
-void thread_start(Thread& t) { scheduler_add(t); }
-
-uint64_t next_timer_deadline(const Thread& next) {
-  g_timer_fired = false;
-  uint64_t deadline = earliest_wake();
-  if (scheduler_others_ready(next)) {
-    const uint64_t quantum_end =
-        hal::timer_now_ticks() + hal::timer_frequency_hz() * kQuantumMicros / kMicrosPerSecond;
-    if (deadline == 0 || quantum_end < deadline) deadline = quantum_end;
+Status thread_start(Thread& t, const char** message) {
+  const Status s = scheduler_admit(t, message);
+  if (!s.ok()) {
+    t.state = ThreadState::kExited;
+    if (t.domain->live_threads > 0) --t.domain->live_threads;
   }
-  return deadline;
+  return s;
+}
+
+void request_reschedule() {
+  g_need_resched = true;
+  g_timer_stale = true;
+}
+
+bool timer_needs_rearm() { return g_timer_stale; }
+
+uint64_t next_timer_deadline(const Thread&) {
+  g_timer_fired = false;
+  g_timer_stale = false;
+  return scheduler_next_deadline();
 }
 
 void thread_finish(Thread& t, int64_t code) {
@@ -125,7 +116,8 @@ void thread_finish(Thread& t, int64_t code) {
   if (t.state == ThreadState::kBlocked && d.ring.pending > 0) d.ring.pending -= 1;
   t.state = ThreadState::kExited;
   t.exit_code = code;
-  scheduler_remove(t);
+  scheduler_exit(t);
+  g_need_resched = true;
   if (d.live_threads > 0) --d.live_threads;
   if (d.live_threads == 0 && d.state == DomainState::kReady) {
     d.state = DomainState::kExited;
@@ -143,6 +135,8 @@ uint32_t futex_wake(Domain& d, uint64_t va, uint32_t count) {
     t->futex_va = 0;
     t->wake_deadline = 0;
     complete_pending_op(d.ring, t->block_user_data, t->block_submit_flags, 0, 0);
+    scheduler_wake(*t);
+    g_need_resched = true;
     ++woken;
   }
   return woken;
@@ -157,8 +151,8 @@ Thread* thread_on_svc(Thread& current) {
   Domain& d = *current.domain;
   const SubmitOutcome outcome = process_submit(d.ring, r.x[0], run_domain_op, &current);
   r.x[0] = static_cast<uint64_t>(outcome.syscall_result);
-  if (current.state != ThreadState::kReady) return next_thread(&current);  // blocked or exited
-  if (scheduler_take_yield(current)) return next_thread(&current);
+  // Yield, a block, an exit or a wake-up may change who runs.
+  if (g_need_resched || current.state != ThreadState::kReady) return next_thread();
   return &current;
 }
 
@@ -169,15 +163,18 @@ Thread* thread_on_fault(Thread& current, const DomainFault& fault) {
           fault.detail, fault.detail[0] ? ")" : "");
   if (fault.address_valid) kprintf(" at %s 0x%lx", fault.address_kind, static_cast<unsigned long>(fault.address));
   kprintf(", pc 0x%lx, thread %u\n", static_cast<unsigned long>(fault.pc), current.id);
-  return next_thread(&current);
+  return next_thread();
 }
 
-Thread* thread_on_idle(Thread& current) { return next_thread(&current); }
+Thread* thread_on_idle(Thread& current) {
+  scheduler_yield(current);
+  return next_thread();
+}
 
 Thread* thread_on_interrupt(Thread& current) {
   if (!g_timer_fired) return &current;
   g_timer_fired = false;
-  return next_thread(&current);
+  return next_thread();
 }
 
 void domains_finish() {
@@ -193,6 +190,7 @@ void domains_finish() {
       ++killed;
     }
   }
+  scheduler_print_stats();
   kprintf("ukernel: all domains stopped: %zu run, %zu exited, %zu killed\n", g_domain_count, exited, killed);
   platform_power_off(killed == 0 && all_zero ? 0 : 1);
 }

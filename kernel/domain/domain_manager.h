@@ -48,8 +48,10 @@ struct DomainFault {
 // exited with code 0).
 [[noreturn]] void domains_finish();
 
-// The timer deadline to arm before resuming `next` (quantum end or the
-// earliest block timeout), 0 for none.
+// True when a scheduling decision was made since the timer was last armed.
+[[nodiscard]] bool timer_needs_rearm();
+// The timer deadline to arm before resuming `next` (the policy's next event:
+// a release, budget or quantum end, a timeout), 0 for none.
 [[nodiscard]] uint64_t next_timer_deadline(const Thread& next);
 
 // Stops every thread of `d` (DomainExit with `code`, or a fault).
@@ -63,7 +65,11 @@ void thread_finish(Thread& t, int64_t code);
 // how many were woken.
 uint32_t futex_wake(Domain& d, uint64_t va, uint32_t count);
 
-// Registers a freshly created ready thread with the scheduler.
-void thread_start(Thread& t);
+// Admits a freshly created thread to the scheduler (its period/budget set);
+// on refusal the thread is discarded and *message says why.
+[[nodiscard]] Status thread_start(Thread& t, const char** message);
+
+// Asks for a scheduling decision when the current SYS_SUBMIT returns.
+void request_reschedule();
 
 }  // namespace uk

@@ -4,10 +4,12 @@
 #include <string.h>
 
 #include "kernel/console/console.h"
+#include "kernel/console/format.h"
 #include "kernel/domain/domain_manager.h"
 #include "kernel/domain/layout.h"
 #include "kernel/domain/memory_ops.h"
 #include "kernel/domain/scheduler.h"
+#include "kernel/hal.h"
 #include "kernel/elf/elf.h"
 #include "kernel/image/bundle.h"
 #include "kernel/mm/page_allocator.h"
@@ -101,8 +103,15 @@ Status create_domain(Domain& d, const bundle::DomainRecord& rec, const void* elf
     return main.error();
   }
   Thread& t = **main;
-  memcpy(t.name, rec.threads[0].name, sizeof t.name);
-  t.name[sizeof t.name - 1] = '\0';
+  // "<domain>/<thread>" in statistics and reports (cut to fit).
+  char thread_name[bundle::kNameBytes + 1] = {};
+  memcpy(thread_name, rec.threads[0].name, bundle::kNameBytes);
+  format(t.name, sizeof t.name, "%s/%s", d.name, thread_name);
+  // Real-time parameters in timer ticks: budgets rounded up, periods down
+  // (the conservative direction for the analysis).
+  const uint64_t hz = hal::timer_frequency_hz();
+  t.period_ticks = rec.threads[0].period_us * hz / 1'000'000;
+  t.budget_ticks = (rec.threads[0].budget_us * hz + 999'999) / 1'000'000;
   t.regs.pc = image.entry;
   t.regs.sp = domain_layout::kStackTop;
   t.regs.x[0] = d.id;
@@ -113,7 +122,7 @@ Status create_domain(Domain& d, const bundle::DomainRecord& rec, const void* elf
 }  // namespace
 
 Status domains_create_from_bundle(const void* data, size_t bytes, PageAllocator& pages) {
-  scheduler_reset();
+  scheduler_reset(hal::timer_frequency_hz());
   memory_ops_init(pages);
   g_domain_count = 0;
   if (bytes == 0) return kOkStatus;  // an image without domains
@@ -158,10 +167,17 @@ Status domains_create_from_bundle(const void* data, size_t bytes, PageAllocator&
       continue;
     }
     d.state = DomainState::kReady;
-    kprintf("domain '%s' (id %u): %lu KiB of %lu KiB quota, entry 0x%lx\n", d.name, d.id,
+    Thread& main_thread = *d.threads[0];
+    const char* why = "";
+    if (Status admitted = thread_start(main_thread, &why); !admitted.ok()) {
+      kprintf("domain '%s' refused: %s\n", d.name, why);
+      d.state = DomainState::kKilled;
+      ++g_domain_count;
+      continue;
+    }
+    kprintf("domain '%s' (id %u): %lu KiB of %lu KiB quota, entry 0x%lx%s\n", d.name, d.id,
             static_cast<unsigned long>(d.used_bytes / 1024), static_cast<unsigned long>(d.quota_bytes / 1024),
-            static_cast<unsigned long>(d.threads[0]->regs.pc));
-    thread_start(*d.threads[0]);
+            static_cast<unsigned long>(main_thread.regs.pc), main_thread.period_ticks ? ", real-time" : "");
     ++g_domain_count;
   }
   // Parents may be listed after their children.

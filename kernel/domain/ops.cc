@@ -110,10 +110,11 @@ OpResult block_thread(Thread& t, const SubmitEntry& e) {
   }
   t.state = ThreadState::kBlocked;
   t.futex_va = futex_va;
-  t.wake_deadline = timeout_ns == 0 ? 0 : hal::timer_now_ticks() + ns_to_ticks(timeout_ns);
-  if (t.wake_deadline == 0 && timeout_ns != 0) t.wake_deadline = 1;
   t.block_user_data = e.user_data;
   t.block_submit_flags = e.flags;
+  // At least one tick, so a tiny timeout still means "a timeout".
+  const uint64_t timeout_ticks = timeout_ns == 0 ? 0 : ns_to_ticks(timeout_ns) + 1;
+  scheduler_block(t, timeout_ticks);
   return OpResult{0, OpDisposition::kPending};
 }
 
@@ -138,7 +139,8 @@ OpResult thread_create(Thread& t, const SubmitEntry& e) {
   n.regs.x[0] = e.args[2];
   n.regs.tpidr = e.args[3];
   n.regs.pstate = t.regs.pstate;
-  thread_start(n);
+  const char* why = "";
+  if (Status s = thread_start(n, &why); !s.ok()) return fail(s.error());
   return ok(n.id);
 }
 
@@ -175,7 +177,8 @@ OpResult run_domain_op(void* thread, const SubmitEntry& e) {
       return get_time_ns(e);
     case KernelOp::Yield:
       if (!unused_args_zero(e, 0)) return fail(Errno::kInval);
-      scheduler_request_yield(t);
+      scheduler_yield(t);
+      request_reschedule();
       return OpResult{0, OpDisposition::kStopAfter};
     case KernelOp::DomainExit:
       if (!unused_args_zero(e, 1)) return fail(Errno::kInval);

@@ -1,27 +1,39 @@
-// Which thread runs next. Until the rate-monotonic scheduler lands this is
-// round robin over ready threads with a time quantum, so a busy thread cannot
-// keep the CPU from the others.
+// The kernel's scheduler: kernel/sched's rate-monotonic policy
+// (sched::RmScheduler) applied to the domains' threads. Real-time threads
+// (period and budget from the manifest) run by rate-monotonic priority with
+// budget enforcement; best-effort threads share the idle time round robin.
+// Tickless: the EL2 timer is armed for the policy's next event.
 #pragma once
 
 #include <stdint.h>
+
+#include "kernel/lib/result.h"
 
 namespace uk {
 
 struct Thread;
 
-// Round-robin quantum.
-inline constexpr uint64_t kQuantumMicros = 10'000;
-
-void scheduler_reset();
-void scheduler_add(Thread& t);
-void scheduler_remove(Thread& t);
-// The next ready thread after `current` in round-robin order (current itself
-// if it is the only ready one); nullptr when none is ready.
-[[nodiscard]] Thread* scheduler_pick(Thread* current);
-// True when some thread other than `t` is ready (so `t` needs a quantum).
-[[nodiscard]] bool scheduler_others_ready(const Thread& t);
-// Yield was requested during the current SYS_SUBMIT.
-void scheduler_request_yield(Thread& t);
-[[nodiscard]] bool scheduler_take_yield(Thread& t);
+void scheduler_reset(uint64_t timer_hz);
+// Admits a thread with its period/budget (Thread::period_ticks, budget_ticks;
+// 0 = best effort). Real-time admission runs response-time analysis over
+// every admitted thread; a refusal's reason is in *message.
+[[nodiscard]] Status scheduler_admit(Thread& t, const char** message);
+// The thread ended (its statistics are kept for the shutdown report).
+void scheduler_exit(Thread& t);
+// Yield: a real-time thread's job is done until its next release; a
+// best-effort thread goes to the back of the round robin.
+void scheduler_yield(Thread& t);
+// BlockThread / FutexWake. timeout_ticks == 0: no timeout.
+void scheduler_block(Thread& t, uint64_t timeout_ticks);
+void scheduler_wake(Thread& t);
+// The thread to run now (timeouts and releases processed), nullptr if none is
+// runnable. Threads whose BlockThread timed out are reported through
+// `on_timeout` before it returns.
+[[nodiscard]] Thread* scheduler_pick(void (*on_timeout)(Thread& t));
+// The next instant the timer must fire (release, budget end, quantum end,
+// timeout), 0 for none.
+[[nodiscard]] uint64_t scheduler_next_deadline();
+// Per-thread statistics, one line each, on the console.
+void scheduler_print_stats();
 
 }  // namespace uk

@@ -27,6 +27,7 @@ class [[nodiscard]] Result {
   [[nodiscard]] T* operator->() { return &value(); }
   [[nodiscard]] const T* operator->() const { return &value(); }
   [[nodiscard]] T& operator*() { return value(); }
+  [[nodiscard]] const T& operator*() const { return value(); }
 
  private:
   bool ok_;

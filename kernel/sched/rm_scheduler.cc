@@ -51,7 +51,7 @@ void RmScheduler::reset(const SchedulerConfig& config) {
 size_t RmScheduler::find(ThreadId id) const {
   if (id == kIdle) return kNone;
   for (size_t i = 0; i < kMaxThreads; ++i) {
-    if (threads_[i].used && threads_[i].id == id) return i;
+    if (threads_[i].in_use && threads_[i].id == id) return i;
   }
   return kNone;
 }
@@ -119,7 +119,7 @@ void RmScheduler::process_events(uint64_t now) {
   }
   // 2. Releases, 3. block timeouts.
   for (Thread& t : threads_) {
-    if (!t.used || t.state == ThreadState::kExited) continue;
+    if (!t.in_use || t.state == ThreadState::kExited) continue;
     if (t.real_time() && t.next_release <= now) release_jobs(t, now);
     if (t.state == ThreadState::kBlocked && t.wake_at <= now) {
       t.wake_at = kNever;
@@ -151,7 +151,7 @@ Status RmScheduler::run_admission(const ThreadParams& p, ThreadId id, AdmissionR
   size_t n = 0;
   for (size_t s = 0; s < kMaxThreads; ++s) {
     const Thread& t = threads_[s];
-    if (!t.used || !t.real_time() || t.state == ThreadState::kExited) continue;
+    if (!t.in_use || !t.real_time() || t.state == ThreadState::kExited) continue;
     size_t pos = n++;
     while (pos > 0) {
       const Thread& prev = threads_[rta_slot_[pos - 1]];
@@ -219,10 +219,10 @@ Status RmScheduler::admit(ThreadId id, const ThreadParams& params, uint64_t now,
   now = account(now);
 
   size_t slot = 0;
-  while (threads_[slot].used) ++slot;  // count_ < kMaxThreads: a free slot exists
+  while (threads_[slot].in_use) ++slot;  // count_ < kMaxThreads: a free slot exists
   Thread& t = threads_[slot];
   t = Thread{};
-  t.used = true;
+  t.in_use = true;
   t.id = id;
   copy_name(t.name, params.name);
   t.period = params.period_ticks;
@@ -276,7 +276,7 @@ ThreadId RmScheduler::pick(uint64_t now) {
   size_t best = kNone;
   for (size_t s = 0; s < kMaxThreads; ++s) {
     const Thread& t = threads_[s];
-    if (!t.used || !t.runnable()) continue;
+    if (!t.in_use || !t.runnable()) continue;
     if (best == kNone) {
       best = s;
       continue;
@@ -362,7 +362,7 @@ uint64_t RmScheduler::next_deadline(uint64_t now) const {
   bool other_best_effort_ready = false;
   for (size_t s = 0; s < kMaxThreads; ++s) {
     const Thread& t = threads_[s];
-    if (!t.used || t.state == ThreadState::kExited) continue;
+    if (!t.in_use || t.state == ThreadState::kExited) continue;
     if (t.real_time()) next = min_u64(next, t.next_release);
     if (t.state == ThreadState::kBlocked) next = min_u64(next, t.wake_at);
     if (!t.real_time() && t.state == ThreadState::kReady && s != running_) other_best_effort_ready = true;
@@ -408,7 +408,7 @@ Result<uint32_t> RmScheduler::priority(ThreadId id) const {
   if (!t.real_time() || t.state == ThreadState::kExited) return Errno::kInval;
   uint32_t rank = 0;
   for (const Thread& o : threads_) {
-    if (o.used && o.real_time() && o.state != ThreadState::kExited && &o != &t && higher_priority(o, t)) ++rank;
+    if (o.in_use && o.real_time() && o.state != ThreadState::kExited && &o != &t && higher_priority(o, t)) ++rank;
   }
   return rank;
 }
@@ -459,7 +459,7 @@ void RmScheduler::print_stats(StatsSink sink, void* context, uint64_t hz) const 
     size_t next = kNone;  // smallest admission number above `last`
     for (size_t s = 0; s < kMaxThreads; ++s) {
       const Thread& t = threads_[s];
-      if (t.used && t.admitted > last && (next == kNone || t.admitted < threads_[next].admitted)) next = s;
+      if (t.in_use && t.admitted > last && (next == kNone || t.admitted < threads_[next].admitted)) next = s;
     }
     if (next == kNone) break;
     last = threads_[next].admitted;

@@ -199,7 +199,7 @@ class RmScheduler {
   static constexpr size_t kNone = SIZE_MAX;
 
   struct Thread {
-    bool used = false;
+    bool in_use = false;
     ThreadId id = kIdle;
     char name[kThreadNameBytes] = {};
     uint64_t period = 0;  // 0: best effort

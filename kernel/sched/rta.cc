@@ -55,17 +55,15 @@ struct Fixed {
     frac = f;
     whole = sat_add(sat_add(whole, o.whole), carry);
   }
-  void add_ulps(uint64_t n) { add(Fixed{0, n}); }
   [[nodiscard]] bool greater_than_one() const { return whole > 1 || (whole == 1 && frac != 0); }
 };
 
-// cost / period rounded down to 2^-64; *inexact when a remainder was dropped.
-Fixed ratio(uint64_t cost, uint64_t period, bool* inexact) {
+// cost / period rounded down to a multiple of 2^-64.
+Fixed ratio(uint64_t cost, uint64_t period) {
   Fixed f;
   f.whole = cost / period;
   uint64_t rem = 0;
   f.frac = div_128_by_64(cost % period, 0, period, &rem);
-  *inexact = rem != 0;
   return f;
 }
 
@@ -104,8 +102,7 @@ Status analyse(const RtaTask* tasks, size_t count, const RtaOptions& options, Rt
     summary->by_priority[pos] = static_cast<uint8_t>(i);
   }
 
-  Fixed lower;            // sum of cost/period over the first p+1 threads, rounded down
-  uint64_t inexact = 0;   // number of rounded terms: the true sum is < lower + inexact ulps
+  Fixed lower;           // sum of cost/period over the first p+1 threads, each term rounded down
   uint64_t demand = 0;    // sum of costs of the first p+1 threads (R_0)
 
   for (size_t p = 0; p < count; ++p) {
@@ -116,9 +113,7 @@ Status analyse(const RtaTask* tasks, size_t count, const RtaOptions& options, Rt
     r.priority = static_cast<uint32_t>(p);
     r.cost_ticks = sat_add(tasks[i].budget_ticks, options.overhead_ticks);
 
-    bool rounded = false;
-    lower.add(ratio(r.cost_ticks, period, &rounded));
-    if (rounded) ++inexact;
+    lower.add(ratio(r.cost_ticks, period));
     demand = sat_add(demand, r.cost_ticks);
 
     if (lower.greater_than_one()) {
@@ -163,12 +158,10 @@ Status analyse(const RtaTask* tasks, size_t count, const RtaOptions& options, Rt
     }
   }
 
-  // Utilisation, rounded up: (lower + inexact ulps) * 1e6.
-  Fixed upper = lower;
-  upper.add_ulps(inexact);
+  // Utilisation to the nearest ppm (the 64.64 sum is within count * 2^-64 of it).
   uint64_t hi = 0, lo = 0;
-  mul_64x64(upper.frac, 1'000'000, &hi, &lo);
-  summary->utilisation_ppm = sat_add(sat_mul(upper.whole, 1'000'000), hi + (lo != 0 ? 1 : 0));
+  mul_64x64(lower.frac, 1'000'000, &hi, &lo);
+  summary->utilisation_ppm = sat_add(sat_mul(lower.whole, 1'000'000), hi + (lo >> 63));
   return kOkStatus;
 }
 

@@ -59,7 +59,10 @@ enum class RtaOutcome : uint8_t {
   kMisses,         // exact fixed point R > T: misses by R - T
   kMissesAtLeast,  // R > T, but the fixed point was not reached (iteration cap or
                    // saturation): response_ticks is a lower bound, so is miss_ticks
-  kDiverges,       // utilisation of hp(i) + i exceeds 1: no fixed point exists
+  kDiverges,       // utilisation of hp(i) + i exceeds 1: no fixed point exists. Decided
+                   // exactly in 64.64 fixed point (each term rounded down): a sum
+                   // above 1 by less than count * 2^-64 iterates to the cap instead
+                   // and is reported as kMissesAtLeast
   kUndecided,      // iteration cap reached while R <= T: refused (conservative)
 };
 
@@ -81,7 +84,7 @@ struct RtaSummary {
   size_t count = 0;
   size_t failing = 0;              // threads whose outcome is not kMeets
   size_t first_failing = kNoTask;  // input index of the highest-priority failing thread
-  // Total utilisation sum C/T in parts per million, rounded up (informative).
+  // Total utilisation sum C/T in parts per million, to the nearest (informative).
   uint64_t utilisation_ppm = 0;
   uint8_t by_priority[kMaxRtaTasks] = {};  // input indices, highest priority first
 

@@ -38,7 +38,7 @@ void printable(const char* name, size_t len, char* out, size_t cap) {
     const char c = name[i];
     out[n++] = (c >= ' ' && c < 0x7f && c != '\'') ? c : '?';
   }
-  if (len >= cap && cap >= 4) {
+  if (len > n && cap >= 4) {
     out[cap - 4] = '.';
     out[cap - 3] = '.';
     out[cap - 2] = '.';

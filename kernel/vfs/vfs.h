@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <ukernel/sys.h>
 #include <ukernel/vfs.h>
 
 #include "kernel/lib/result.h"

@@ -125,6 +125,7 @@ void resume(Thread& next, TrapFrame& frame) {
   if (g_current == nullptr || next.domain != g_current->domain) load_translation(*next.domain);
   g_current = &next;
   restore_regs(next, frame);
+  if (!timer_needs_rearm()) return;  // the fast path: nothing changed
   const uint64_t deadline = next_timer_deadline(next);
   if (deadline != 0) {
     timer_set_deadline(deadline);
