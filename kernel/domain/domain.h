@@ -57,6 +57,8 @@ struct Thread {
   UserRegs regs;
   int64_t exit_code = 0;
 
+  uint32_t manifest_index = 0;  // its `thread:` line in the manifest (0 = main)
+
   // Real-time parameters in timer ticks (0: best effort).
   uint64_t period_ticks = 0;
   uint64_t budget_ticks = 0;

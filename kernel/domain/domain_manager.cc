@@ -20,6 +20,25 @@ bool g_need_resched = false;
 // The policy's next event may have moved: re-arm the timer before resuming.
 bool g_timer_stale = true;
 
+// Timer latency: from the armed deadline to the dispatch decision that
+// follows the interrupt (the thread then runs after the register restore).
+uint64_t g_armed_deadline = 0;
+struct LatencyStats {
+  uint64_t samples = 0;
+  uint64_t total = 0;
+  uint64_t worst = 0;
+} g_latency;
+
+void note_dispatch_after_timer() {
+  if (!g_timer_fired || g_armed_deadline == 0) return;
+  const uint64_t now = hal::timer_now_ticks();
+  const uint64_t latency = now > g_armed_deadline ? now - g_armed_deadline : 0;
+  ++g_latency.samples;
+  g_latency.total += latency;
+  if (latency > g_latency.worst) g_latency.worst = latency;
+  g_armed_deadline = 0;
+}
+
 void on_timer_expiry(void*) { g_timer_fired = true; }
 
 // A BlockThread whose timeout passed: the thread runs again and its op
@@ -47,7 +66,10 @@ Thread* next_thread() {
   g_need_resched = false;
   g_timer_stale = true;
   for (;;) {
-    if (Thread* next = scheduler_pick(on_block_timeout)) return next;
+    if (Thread* next = scheduler_pick(on_block_timeout)) {
+      note_dispatch_after_timer();
+      return next;
+    }
     if (!any_live_thread()) domains_finish();
     const uint64_t deadline = scheduler_next_deadline();
     if (deadline == 0) {
@@ -61,6 +83,7 @@ Thread* next_thread() {
       continue;
     }
     g_timer_fired = false;
+    g_armed_deadline = deadline;
     hal::timer_set_deadline(deadline);
     while (!g_timer_fired && hal::timer_now_ticks() < deadline) hal::idle_until_interrupt();
   }
@@ -85,6 +108,7 @@ size_t domain_count() { return g_domain_count; }
 
 Thread* threads_first() {
   hal::timer_set_expiry_handler(on_timer_expiry, nullptr);
+  scheduler_start_epoch();
   return scheduler_pick(on_block_timeout);
 }
 
@@ -107,7 +131,8 @@ bool timer_needs_rearm() { return g_timer_stale; }
 uint64_t next_timer_deadline(const Thread&) {
   g_timer_fired = false;
   g_timer_stale = false;
-  return scheduler_next_deadline();
+  g_armed_deadline = scheduler_next_deadline();
+  return g_armed_deadline;
 }
 
 void thread_finish(Thread& t, int64_t code) {
@@ -191,6 +216,11 @@ void domains_finish() {
     }
   }
   scheduler_print_stats();
+  if (g_latency.samples > 0) {
+    kprintf("sched: timer latency (deadline to dispatch) samples=%lu avg=%lu worst=%lu ticks\n",
+            static_cast<unsigned long>(g_latency.samples), static_cast<unsigned long>(g_latency.total / g_latency.samples),
+            static_cast<unsigned long>(g_latency.worst));
+  }
   kprintf("ukernel: all domains stopped: %zu run, %zu exited, %zu killed\n", g_domain_count, exited, killed);
   platform_power_off(killed == 0 && all_zero ? 0 : 1);
 }

@@ -10,6 +10,7 @@
 #include "kernel/domain/memory_ops.h"
 #include "kernel/domain/scheduler.h"
 #include "kernel/hal.h"
+#include "kernel/sched/rta.h"
 #include "kernel/elf/elf.h"
 #include "kernel/image/bundle.h"
 #include "kernel/mm/page_allocator.h"
@@ -110,8 +111,12 @@ Status create_domain(Domain& d, const bundle::DomainRecord& rec, const void* elf
   // Real-time parameters in timer ticks: budgets rounded up, periods down
   // (the conservative direction for the analysis).
   const uint64_t hz = hal::timer_frequency_hz();
-  t.period_ticks = rec.threads[0].period_us * hz / 1'000'000;
-  t.budget_ticks = (rec.threads[0].budget_us * hz + 999'999) / 1'000'000;
+  if (rec.threads[0].period_us != 0 &&
+      (!sched::period_us_to_ticks(rec.threads[0].period_us, hz, &t.period_ticks) ||
+       !sched::budget_us_to_ticks(rec.threads[0].budget_us, hz, &t.budget_ticks))) {
+    *reason = "period or budget out of range for this timer";
+    return Errno::kRange;
+  }
   t.regs.pc = image.entry;
   t.regs.sp = domain_layout::kStackTop;
   t.regs.x[0] = d.id;

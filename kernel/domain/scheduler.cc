@@ -39,11 +39,16 @@ Status scheduler_admit(Thread& t, const char** message) {
   params.name = t.name;
   params.period_ticks = t.period_ticks;
   params.budget_ticks = t.budget_ticks;
+  // Equal periods rank as in the build-time analysis: by domain, then by
+  // the thread's line in the manifest.
+  params.order = static_cast<uint64_t>(t.domain->id) * kMaxThreadsPerDomain + t.manifest_index;
   g_report = sched::AdmissionReport{};
   const Status s = g_sched.admit(t.id, params, hal::timer_now_ticks(), &g_report);
   if (message != nullptr) *message = g_report.message;
   return s;
 }
+
+void scheduler_start_epoch() { g_sched.begin_epoch(hal::timer_now_ticks()); }
 
 void scheduler_exit(Thread& t) { (void)g_sched.thread_exit(t.id, hal::timer_now_ticks()); }
 

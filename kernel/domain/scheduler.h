@@ -18,6 +18,10 @@ void scheduler_reset(uint64_t timer_hz);
 // 0 = best effort). Real-time admission runs response-time analysis over
 // every admitted thread; a refusal's reason is in *message.
 [[nodiscard]] Status scheduler_admit(Thread& t, const char** message);
+// Restarts every admitted thread's releases at the current time: called once
+// when the domains start, so loading them does not count as release jitter
+// and all first releases coincide (the critical instant of the analysis).
+void scheduler_start_epoch();
 // The thread ended (its statistics are kept for the shutdown report).
 void scheduler_exit(Thread& t);
 // Yield: a real-time thread's job is done until its next release; a

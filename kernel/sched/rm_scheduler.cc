@@ -267,6 +267,25 @@ Status RmScheduler::remove(ThreadId id, uint64_t now) {
   return kOkStatus;
 }
 
+void RmScheduler::begin_epoch(uint64_t now) {
+  now = account(now);
+  for (Thread& t : threads_) {
+    if (!t.in_use || t.state == ThreadState::kExited) continue;
+    t.stats = ThreadStats{};
+    t.consumed = 0;
+    if (!t.real_time()) continue;
+    t.release = now;
+    t.next_release = sat_add(now, t.period);
+    t.job_pending = true;
+    t.dispatched = false;
+    t.stats.releases = 1;
+    if (t.state == ThreadState::kWaitingForRelease || t.state == ThreadState::kThrottled) {
+      t.state = ThreadState::kReady;
+    }
+  }
+  process_events(now);
+}
+
 void RmScheduler::on_time(uint64_t now) { process_events(account(now)); }
 
 ThreadId RmScheduler::pick(uint64_t now) {

@@ -135,6 +135,15 @@ class RmScheduler {
   // Forgets the thread (any state) and its statistics. kSrch if unknown.
   Status remove(ThreadId id, uint64_t now);
 
+  // Starts the schedule afresh at `now` (e.g. once every boot-time thread is
+  // loaded, so loading is not counted as jitter and all first releases
+  // coincide: the critical instant of the analysis). Every live real-time
+  // thread gets a new first release at now (a pending job is dropped without
+  // counting a miss; a blocked thread stays blocked), best-effort threads a
+  // fresh quantum, and every thread's statistics are cleared. Admission
+  // order and priorities are unchanged.
+  void begin_epoch(uint64_t now);
+
   // Charges the running thread and processes what is due at or before now:
   // budget exhaustion (throttle, overrun), releases (miss if the previous
   // job is not done), block timeouts, quantum ends.

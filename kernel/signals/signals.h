@@ -1,8 +1,7 @@
 // Signals between domains (SendSignal / CheckSignals, the SIGNAL_PENDING
-// completion flag). Portable and independent of Domain: the lead embeds one
-// SignalState per domain and calls these functions from the ring ops.
-// docs/abi.md (SendSignal, CheckSignals) and docs/signals section of
-// docs/vfs.md's sibling, docs/signals.md, describe the behaviour.
+// completion flag). Portable and independent of Domain: the kernel embeds
+// one SignalState per domain and calls these functions from the ring ops.
+// docs/signals.md is the reference (docs/abi.md has the op layouts).
 //
 // Model
 //   - Signals are numbered 1..63 and carry no payload. They have no default

@@ -634,6 +634,19 @@ Status vfs_stat(DomainFiles& files, uint64_t handle, uk_stat* out) {
   return kOkStatus;
 }
 
+Result<size_t> vfs_stat_copy(DomainFiles& files, uint64_t handle, void* buf, uint64_t len, uint64_t flags) {
+  Status st = vfs_stat_args_ok(len, flags);
+  if (!st.ok()) return st.error();
+  uk_stat s;
+  st = vfs_stat(files, handle, &s);
+  if (!st.ok()) return st.error();
+  if (buf == nullptr) return Errno::kInval;
+  auto* dst = static_cast<uint8_t*>(buf);
+  const auto* src = reinterpret_cast<const uint8_t*>(&s);
+  for (size_t i = 0; i < sizeof s; ++i) dst[i] = src[i];
+  return sizeof s;
+}
+
 Result<uint64_t> vfs_seek(DomainFiles& files, uint64_t handle, int64_t offset, uint64_t whence) {
   OpenFile* h = get_handle(files, handle);
   if (h == nullptr) return Errno::kBadF;
@@ -677,6 +690,12 @@ Status vfs_close(DomainFiles& files, uint64_t handle) {
 }
 
 size_t vfs_free_pages(const Vfs& vfs) { return vfs.free_pages; }
+
+size_t vfs_mem_nodes_in_use(const Vfs& vfs) {
+  size_t n = 0;
+  for (const MemNode& m : vfs.mem) n += m.in_use ? 1 : 0;
+  return n;
+}
 
 size_t vfs_open_handles(const DomainFiles& files) {
   size_t n = 0;

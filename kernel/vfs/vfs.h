@@ -223,10 +223,16 @@ Result<size_t> vfs_read(DomainFiles& files, uint64_t handle, void* buf, size_t l
 // and advances it; an explicit offset is used as given (pwrite).
 Result<size_t> vfs_write(DomainFiles& files, uint64_t handle, const void* buf, size_t len, uint64_t offset);
 
-// VfsStat: fills `*out` (struct uk_stat, 64 bytes). kBadF. The ring op
-// checks len >= sizeof(uk_stat) and flags == 0 (vfs_stat_args_ok).
+// VfsStat: fills `*out` (struct uk_stat, 64 bytes, an aligned kernel
+// object). kBadF, kInval (out null).
 Status vfs_stat(DomainFiles& files, uint64_t handle, uk_stat* out);
+// The VfsStat argument rule: len >= sizeof(uk_stat) and flags == 0, else kInval.
 [[nodiscard]] Status vfs_stat_args_ok(uint64_t len, uint64_t flags);
+// VfsStat as the ring op sees it: checks len and flags (vfs_stat_args_ok),
+// then the handle (kBadF), then copies the 64-byte record byte-wise to
+// `buf` (any alignment; the caller translated sizeof(uk_stat) bytes of the
+// user buffer, not `len`). Returns sizeof(uk_stat).
+Result<size_t> vfs_stat_copy(DomainFiles& files, uint64_t handle, void* buf, uint64_t len, uint64_t flags);
 
 // VfsSeek: the new position. whence UK_SEEK_SET / CUR / END (else kInval);
 // a negative result -> kInval, one above INT64_MAX -> kOverflow; kBadF.
@@ -247,6 +253,7 @@ Status vfs_close(DomainFiles& files, uint64_t handle);
 
 // ---- introspection (tests, console) ----------------------------------------------
 [[nodiscard]] size_t vfs_free_pages(const Vfs& vfs);
+[[nodiscard]] size_t vfs_mem_nodes_in_use(const Vfs& vfs);
 [[nodiscard]] size_t vfs_open_handles(const DomainFiles& files);
 // Storage used by a domain's files, in pages (0 if it has no account).
 [[nodiscard]] uint64_t vfs_domain_used_pages(const Vfs& vfs, uint32_t domain_id);

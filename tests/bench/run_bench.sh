@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Boots the benchmark image deterministically and turns the bench domain's
 # counter readings into instructions per operation.
-#   run_bench.sh IMAGE [CPU]
+#   run_bench.sh BENCH_IMAGE RT_IMAGE [CPU]
 # With -icount shift=0 the virtual clock advances 1 ns per instruction, so
 # counter ticks * (1e9 / CNTFRQ) = instructions executed (user and kernel).
 set -euo pipefail
-image=$1 cpu=${2:-cortex-a72}
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-timeout 300 qemu-system-aarch64 -M virt,virtualization=on,dtb-randomness=off -cpu "$cpu" -m 1G \
-  -icount shift=0,sleep=off -nographic -no-reboot -nic none -semihosting-config enable=on,target=native \
-  -kernel "$image" </dev/null >"$log" 2>&1 || { cat "$log"; echo "bench: QEMU failed" >&2; exit 1; }
-tr -d '\r' <"$log" >"$log.clean" && mv "$log.clean" "$log"
+image=$1 rt_image=$2 cpu=${3:-cortex-a72}
+log=$(mktemp) rt_log=$(mktemp)
+trap 'rm -f "$log" "$rt_log"' EXIT
+boot() { # image log
+  timeout 300 qemu-system-aarch64 -M virt,virtualization=on,dtb-randomness=off -cpu "$cpu" -m 1G \
+    -icount shift=0,sleep=off -nographic -no-reboot -nic none -semihosting-config enable=on,target=native \
+    -kernel "$1" </dev/null >"$2" 2>&1 || { cat "$2"; echo "bench: QEMU failed on $1" >&2; exit 1; }
+  tr -d '\r' <"$2" >"$2.clean" && mv "$2.clean" "$2"
+}
+boot "$image" "$log"
+boot "$rt_image" "$rt_log"
 hz=$(sed -nE 's/^ukernel .* timer ([0-9]+) Hz$/\1/p' "$log")
 [ -n "$hz" ] || { cat "$log"; echo "bench: no banner" >&2; exit 1; }
 grep -q "bench: done" "$log" || { cat "$log"; echo "bench: the bench domain did not finish" >&2; exit 1; }
@@ -30,3 +34,15 @@ while read -r phase ops ticks; do
   awk -v n="$name" -v t="$ticks" -v o="$ops" -v p="$per" -v hz="$hz" \
     'BEGIN { printf "bench %s: %d insn/op\n", n, (t * 1e9 / hz) / (o * p) + 0.5 }'
 done
+
+# Scheduling: the kernel's timer-latency line and the worst release jitter
+# over the periodic threads (ticks -> instructions like above).
+to_insn() { awk -v t="$1" -v hz="$hz" 'BEGIN { printf "%d", t * 1e9 / hz + 0.5 }'; }
+read -r avg worst < <(sed -nE 's/^sched: timer latency \(deadline to dispatch\) samples=[0-9]+ avg=([0-9]+) worst=([0-9]+) ticks$/\1 \2/p' "$rt_log")
+[ -n "${worst:-}" ] || { cat "$rt_log"; echo "bench: no timer latency line" >&2; exit 1; }
+echo "bench timer_latency_avg: $(to_insn "$avg") insn/op"
+echo "bench timer_latency_worst: $(to_insn "$worst") insn/op"
+jitter=$(sed -nE 's/^sched: [^ ]+ rt .* worst_jitter=([0-9]+) .*/\1/p' "$rt_log" | sort -n | tail -1)
+hp_jitter=$(sed -nE 's/^sched: p10\/main rt .* worst_jitter=([0-9]+) .*/\1/p' "$rt_log")
+echo "bench jitter_worst: $(to_insn "$jitter") insn/op"
+echo "bench jitter_worst_highest_priority: $(to_insn "$hp_jitter") insn/op"

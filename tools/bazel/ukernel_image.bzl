@@ -2,7 +2,7 @@
 
 A product is one BUILD target listing its domains:
 
-    load("//tools/bazel:ukernel_image.bzl", "ukernel_image")
+load("//tools/bazel:ukernel_image.bzl", "ukernel_image")
 
     ukernel_image(
         name = "demo",
@@ -28,6 +28,7 @@ Targets made by ukernel_image(name = "x", ...) (docs/manifest.md):
     x                    kernel_image: x.bin (default output), x.elf (group "elf")
 """
 
+load("//tools/schedcheck:schedcheck.bzl", "QEMU_VIRT_HZ", "RPI4_HZ", _schedcheck = "schedcheck")
 load(":kernel_image.bzl", "BARE_METAL", "kernel_image")
 
 UkernelDomainInfo = provider(
@@ -185,10 +186,23 @@ def ukernel_bundle_library(name, domains = [], tags = [], testonly = False, **kw
         **kwargs
     )
 
+# The generic timer's frequency per board (CNTFRQ_EL0 as the firmware sets it).
+_TIMER_HZ = {
+    "qemu_virt": QEMU_VIRT_HZ,
+    "rpi4": RPI4_HZ,
+}
+
+def _manifests(domains):
+    """The manifest labels of `domains` given as a dict or (manifest, elf) pairs."""
+    if type(domains) == "dict":
+        return list(domains.keys())
+    return [d[0] for d in domains if type(d) in ["tuple", "list"]]
+
 def ukernel_image(
         name,
         domains = [],
         board = "qemu_virt",
+        schedcheck = True,
         exit = "production",
         selftests = "//kernel:no_selftests",
         deps = [],
@@ -207,6 +221,10 @@ def ukernel_image(
         Empty: the image links //kernel/image:no_domains.
       board: "qemu_virt" or "rpi4": links //bsp/<board>:board and builds for
         //platforms:<board>.
+      schedcheck: run the response-time analysis (//tools/schedcheck) over
+        the domains' real-time threads at build time, with the board's timer
+        frequency; an unschedulable set fails the build with the report.
+        (The kernel repeats the analysis at boot either way.)
       exit: "production" (PSCI power-off) or "semihosting" (test images:
         the verdict becomes QEMU's exit status).
       selftests: the boot-time self-test library to link.
@@ -228,9 +246,22 @@ def ukernel_image(
     else:
         bundle = "//kernel/image:no_domains"
 
+    checks = []
+    manifests = _manifests(domains)
+    if schedcheck and manifests:
+        _schedcheck(
+            name = name + "_schedcheck",
+            manifests = manifests,
+            hz = _TIMER_HZ[board],
+            tags = tags,
+        )
+        checks = [":%s_schedcheck" % name]
+
     native.cc_binary(
         name = name + "_kernel",
-        additional_linker_inputs = ["//arch/aarch64:boot/kernel.ld"],
+        # The schedulability report is a link input, so the image is only
+        # built once the analysis has passed.
+        additional_linker_inputs = ["//arch/aarch64:boot/kernel.ld"] + checks,
         linkopts = [
             "-T",
             "$(location //arch/aarch64:boot/kernel.ld)",

@@ -72,10 +72,11 @@ TEST(RmSchedulerTest, HarmonicSetAtFullUtilisation) {
   sim.run_until(40 * kHyperperiods);
   const std::vector<Dispatch> pattern = {{0, A}, {5, B}, {10, A}, {15, C}, {20, A}, {25, B}, {30, A}, {35, C}};
   EXPECT_EQ(sim.log(), repeat(pattern, 40, kHyperperiods));
-  // Worst responses equal the analysis (5, 10, 40): c ends exactly at its deadline.
-  expect_stats(s, A, 4 * kHyperperiods, 4 * kHyperperiods, 0, 0, 5, 0);
-  expect_stats(s, B, 2 * kHyperperiods, 2 * kHyperperiods, 0, 0, 10, 5);
-  expect_stats(s, C, kHyperperiods, kHyperperiods, 0, 0, 40, 15);
+  // Worst responses equal the analysis (5, 10, 40): c ends exactly at its
+  // deadline. Releases: one more each, at the end instant.
+  expect_stats(s, A, 4 * kHyperperiods + 1, 4 * kHyperperiods, 0, 0, 5, 0);
+  expect_stats(s, B, 2 * kHyperperiods + 1, 2 * kHyperperiods, 0, 0, 10, 5);
+  expect_stats(s, C, kHyperperiods + 1, kHyperperiods, 0, 0, 40, 15);
   EXPECT_EQ(s.stats(C)->cpu_ticks, 10u * kHyperperiods);
 }
 
@@ -99,9 +100,10 @@ TEST(RmSchedulerTest, SetAboveLiuLaylandBoundHasNoMisses) {
   constexpr int kHyperperiods = 200;
   sim.run_until(20 * kHyperperiods);
   EXPECT_EQ(sim.log(), repeat(kLiuLaylandPattern, 20, kHyperperiods));
-  expect_stats(s, A, 5 * kHyperperiods, 5 * kHyperperiods, 0, 0, 1, 0);
-  expect_stats(s, B, 4 * kHyperperiods, 4 * kHyperperiods, 0, 0, 3, 1);
-  expect_stats(s, C, kHyperperiods, kHyperperiods, 0, 0, 15, 3);
+  // Releases: one more each, at the end instant.
+  expect_stats(s, A, 5 * kHyperperiods + 1, 5 * kHyperperiods, 0, 0, 1, 0);
+  expect_stats(s, B, 4 * kHyperperiods + 1, 4 * kHyperperiods, 0, 0, 3, 1);
+  expect_stats(s, C, kHyperperiods + 1, kHyperperiods, 0, 0, 15, 3);
 }
 
 // The same set with one thread that never calls job_done (busy loops). It
@@ -128,19 +130,21 @@ TEST_P(OverrunTest, OverrunningThreadIsContained) {
   pattern.back().id = E;
   EXPECT_EQ(sim.log(), repeat(pattern, 20, kHyperperiods));
 
-  const uint64_t releases[] = {0, 5 * kHyperperiods, 4 * kHyperperiods, kHyperperiods};
+  // Jobs released before the end (the count of releases includes one at the end instant).
+  const uint64_t jobs[] = {0, 5 * kHyperperiods, 4 * kHyperperiods, kHyperperiods};
+  const uint64_t budget[] = {0, 1, 2, 5};
   const uint64_t response[] = {0, 1, 3, 15};
   const uint64_t jitter[] = {0, 0, 1, 3};
   for (ThreadId t : {A, B, C}) {
     if (t == bad) {
-      // Every job overruns; each job but the last is still pending at the next release.
-      expect_stats(s, t, releases[t], 0, releases[t] - 1, releases[t], 0, jitter[t]);
+      // Every job overruns and is still pending at the next release.
+      expect_stats(s, t, jobs[t] + 1, 0, jobs[t], jobs[t], 0, jitter[t]);
     } else {
-      expect_stats(s, t, releases[t], releases[t], 0, 0, response[t], jitter[t]);
+      expect_stats(s, t, jobs[t] + 1, jobs[t], 0, 0, response[t], jitter[t]);
     }
+    EXPECT_EQ(s.stats(t)->cpu_ticks, jobs[t] * budget[t]);
   }
   EXPECT_EQ(s.stats(E)->cpu_ticks, 2u * kHyperperiods);
-  EXPECT_EQ(s.stats(bad)->cpu_ticks, s.stats(bad)->releases * (bad == A ? 1 : bad == B ? 2 : 5));
 }
 
 INSTANTIATE_TEST_SUITE_P(EachThread, OverrunTest, ::testing::Values(A, B, C),
@@ -161,8 +165,8 @@ TEST(RmSchedulerTest, ThrottledHogDoesNotStarveLowerPriority) {
   // 0 hog | 3 c | 10 hog | 13 c | 20 hog | 23 c (done at 29) | 29 idle | 30 ...
   const std::vector<Dispatch> pattern = {{0, A}, {3, C}, {10, A}, {13, C}, {20, A}, {23, C}, {29, kIdle}};
   EXPECT_EQ(sim.log(), repeat(pattern, 30, 100));
-  expect_stats(s, C, 100, 100, 0, 0, 29, 3);
-  expect_stats(s, A, 300, 0, 299, 300, 0, 0);
+  expect_stats(s, C, 101, 100, 0, 0, 29, 3);
+  expect_stats(s, A, 301, 0, 300, 300, 0, 0);
 }
 
 // Best-effort threads x and y (quantum 4) below a = (10, 4). A preempted
@@ -180,7 +184,7 @@ TEST(RmSchedulerTest, BestEffortRoundRobinInIdleTime) {
   const std::vector<Dispatch> pattern = {{0, A},  {4, X},  {8, Y},  {10, A}, {14, Y}, {16, X},
                                          {20, A}, {24, Y}, {28, X}, {30, A}, {34, X}, {36, Y}};
   EXPECT_EQ(sim.log(), repeat(pattern, 40, 25));
-  expect_stats(s, A, 100, 100, 0, 0, 4, 0);
+  expect_stats(s, A, 101, 100, 0, 0, 4, 0);
   EXPECT_EQ(s.stats(X)->cpu_ticks, 12u * 25);
   EXPECT_EQ(s.stats(Y)->cpu_ticks, 12u * 25);
 }
@@ -299,10 +303,13 @@ TEST(RmSchedulerTest, NextDeadlineIsTickless) {
   EXPECT_EQ(s.next_deadline(40), 50u);  // budget exhaustion
   ASSERT_TRUE(s.job_done(A, 45).ok());
   EXPECT_EQ(s.pick(45), X);
-  EXPECT_EQ(s.next_deadline(45), 85u);  // x's quantum: 40 used, 60 left... before a's release at 90
-  EXPECT_EQ(s.pick(85), Y);
-  EXPECT_EQ(s.next_deadline(85), 90u);  // a's release
-  EXPECT_EQ(s.next_deadline(10), 90u);  // an older time is the latest seen
+  EXPECT_EQ(s.next_deadline(45), 90u);  // a's release, before x's quantum end (40 used, 60 left: 105)
+  EXPECT_EQ(s.pick(90), A);
+  EXPECT_EQ(s.next_deadline(90), 100u);  // a's budget
+  EXPECT_EQ(s.next_deadline(10), 100u);  // an older time is taken as the latest seen
+  ASSERT_TRUE(s.job_done(A, 92).ok());
+  EXPECT_EQ(s.pick(92), X);
+  EXPECT_EQ(s.next_deadline(92), 107u);  // x: 40 + 45 = 85 used, 15 left (a's release: 140)
 }
 
 // ---- admission -----------------------------------------------------------------
@@ -441,6 +448,35 @@ TEST(RmSchedulerTest, LateCallCountsEverySkippedRelease) {
   EXPECT_EQ(s.next_deadline(1'000'005), 1'000'010u);
 }
 
+// Threads admitted one by one at different times, then a common first
+// release: the schedule from the epoch is the textbook one, and nothing
+// from before it is in the statistics.
+TEST(RmSchedulerTest, BeginEpochRestartsReleasesTogether) {
+  RmScheduler s;
+  ASSERT_TRUE(s.admit(A, rt("a", 4, 1), 0).ok());
+  ASSERT_TRUE(s.admit(B, rt("b", 5, 2), 7).ok());
+  ASSERT_TRUE(s.admit(C, rt("c", 20, 5), 9).ok());
+  ASSERT_TRUE(s.admit(X, be("x"), 9).ok());
+  EXPECT_EQ(s.pick(9), A);  // a: released at 8, not yet run
+  ASSERT_TRUE(s.block(X, 9, kNoTimeout).ok());
+  s.begin_epoch(100);
+  for (ThreadId t : {A, B, C}) {
+    expect_stats(s, t, 1, 0, 0, 0, 0, 0);
+    EXPECT_EQ(s.state(t).value(), t == A ? ThreadState::kRunning : ThreadState::kReady);
+  }
+  EXPECT_EQ(s.state(X).value(), ThreadState::kBlocked);
+  EXPECT_EQ(s.stats(A)->cpu_ticks, 0u);
+  Sim sim(s, 100);
+  sim.real_time(A, 1);
+  sim.real_time(B, 2);
+  sim.real_time(C, 5);
+  sim.run_until(100 + 20 * 10);
+  std::vector<Dispatch> expected = repeat(kLiuLaylandPattern, 20, 10);
+  for (Dispatch& d : expected) d.time += 100;
+  EXPECT_EQ(sim.log(), expected);
+  expect_stats(s, C, 11, 10, 0, 0, 15, 3);
+}
+
 // ---- statistics ----------------------------------------------------------------
 
 TEST(RmSchedulerTest, PrintStatsOneLinePerThread) {
@@ -458,12 +494,12 @@ TEST(RmSchedulerTest, PrintStatsOneLinePerThread) {
   s.print_stats([](void* ctx, const char* line) { static_cast<std::vector<std::string>*>(ctx)->push_back(line); },
                 &lines, 1'000'000);
   const std::vector<std::string> expected = {
-      "sched: a rt prio=0 period=4 budget=1 releases=10 done=10 misses=0 overruns=0 worst_response=1 (1us) "
-      "worst_jitter=0 (0us) cpu=10 dispatches=10 state=waiting",
-      "sched: b rt prio=1 period=5 budget=2 releases=8 done=0 misses=7 overruns=8 worst_response=0 (0us) "
-      "worst_jitter=1 (1us) cpu=16 dispatches=10 state=throttled",
-      "sched: c rt prio=2 period=20 budget=5 releases=2 done=2 misses=0 overruns=0 worst_response=15 (15us) "
-      "worst_jitter=3 (3us) cpu=10 dispatches=6 state=waiting",
+      "sched: a rt prio=0 period=4 budget=1 releases=11 done=10 misses=0 overruns=0 worst_response=1 (1us) "
+      "worst_jitter=0 (0us) cpu=10 dispatches=10 state=ready",
+      "sched: b rt prio=1 period=5 budget=2 releases=9 done=0 misses=8 overruns=8 worst_response=0 (0us) "
+      "worst_jitter=1 (1us) cpu=16 dispatches=10 state=ready",
+      "sched: c rt prio=2 period=20 budget=5 releases=3 done=2 misses=0 overruns=0 worst_response=15 (15us) "
+      "worst_jitter=3 (3us) cpu=10 dispatches=8 state=ready",
       "sched: main be cpu=4 dispatches=2 state=running",
   };
   EXPECT_EQ(lines, expected);

@@ -45,7 +45,8 @@ inline std::vector<Dispatch> repeat(const std::vector<Dispatch>& pattern, uint64
 
 class Sim {
  public:
-  explicit Sim(RmScheduler& s) : s_(s) {}
+  // The clock starts at `start`.
+  explicit Sim(RmScheduler& s, uint64_t start = 0) : s_(s), now_(start) {}
 
   // A real-time thread (already admitted) that needs `work` ticks per job and
   // then calls job_done; kForever: busy loops, never calls job_done.
@@ -55,6 +56,7 @@ class Sim {
   // Runs fn(scheduler, time) at `time`, before the scheduler looks at that instant.
   void at(uint64_t time, std::function<void(RmScheduler&, uint64_t)> fn) { script_.emplace(time, std::move(fn)); }
 
+  // Runs [now, end), then settles at end (below).
   void run_until(uint64_t end) {
     while (now_ < end) {
       for (auto it = script_.begin(); it != script_.end() && it->first <= now_;) {
@@ -79,6 +81,10 @@ class Sim {
         ASSERT_TRUE(s_.job_done(cur, now_).ok());
       }
     }
+    // Settle at `end`: the running thread is charged up to it and whatever
+    // is due at `end` itself (e.g. releases) is processed, whether or not a
+    // call happened to fall on that instant.
+    s_.on_time(end);
   }
 
   [[nodiscard]] const std::vector<Dispatch>& log() const { return log_; }

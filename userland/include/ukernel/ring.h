@@ -27,7 +27,15 @@
  * An entry is consumed only while a completion slot is free for it, so a
  * full completion ring stops consumption (back-pressure): reap, resubmit.
  *
- * Threads: one Ring object must be used by one thread at a time (no locks).
+ * Threads: the ring is per domain and whoever calls SYS_SUBMIT runs every
+ * pending entry, so each Ring carries a ring lock (a u32: 0 free, 1 taken)
+ * and every public operation below (C++ and C, queue ... exit, the print and
+ * info helpers) takes it for its whole duration. The lock is not recursive;
+ * the runtime never calls a locking entry point with it held. Waiters
+ * execute WFE (trapped by the kernel: the CPU goes to another thread), and a
+ * thread never sleeps holding it: BlockThread hands its address to the
+ * kernel as unlock_va, Yield is preceded by a lock-releasing BlockThread
+ * once threads exist. See ukernel/thread.h and docs/threads.md.
  * user_data values >= UK_RING_HELPER_TAG are reserved for the helpers.
  */
 #ifndef UKERNEL_RING_H
@@ -134,6 +142,15 @@ int64_t uk_ring_call(uint16_t opcode, const uint64_t *args, uint16_t flags) UK_R
 int64_t uk_ring_batch(const struct uk_op *ops, size_t n, struct uk_completion *out, size_t out_cap,
                       struct uk_batch_stats *stats) UK_RING_NOEXCEPT;
 
+/* ---- the ring lock: slow path (ring/syscall_aarch64.cc; host: ring/host.cc) */
+/* Returns once *word went from 0 to 1 by this caller (acquire ordering);
+ * while it is 1, waits with WFE (exclusive monitor armed), then WFI: both
+ * trap to ukernel, which runs another thread meanwhile. */
+void uk_ring_lock_wait(uint32_t *word) UK_RING_NOEXCEPT;
+/* How many times a thread of this domain found the ring lock taken and
+ * waited (statistics, tests). */
+uint64_t uk_ring_lock_wait_count(void) UK_RING_NOEXCEPT;
+
 /* ---- helpers (each one synchronous ring op) ----------------------------- */
 int64_t uk_debug_print(const char *text) UK_RING_NOEXCEPT;             /* bytes printed or -errno */
 int64_t uk_debug_write(const char *buf, size_t len) UK_RING_NOEXCEPT;  /* bytes printed or -errno */
@@ -165,6 +182,12 @@ class Ring {
     // for a full completion ring plus the completions of a full submission
     // ring ahead of the helper's entry.
     static constexpr uint32_t kBacklog = 2 * kSize;
+    // Completions of blocking runtime ops (futex_wait, yield, thread_exit)
+    // that another thread met first; at most one per thread of the domain.
+    static constexpr uint32_t kParked = 16;
+    // The kernel's limit of threads per domain (kernel/domain/domain.h):
+    // each blocked thread holds one completion slot in reserve.
+    static constexpr uint32_t kMaxThreads = 8;
 
     // A client for the ring mapped at `shared_addr` (RING_VADDR in a domain).
     // The ring must be fresh or idle; the client trusts the domain-owned
@@ -177,6 +200,9 @@ class Ring {
 
     sys::SubmitRing* shared() const noexcept { return reinterpret_cast<sys::SubmitRing*>(addr_); }
 
+    // Every operation below takes the ring lock (one thread at a time). It
+    // is not recursive: these functions never call each other with it held.
+
     // ---- submissions -------------------------------------------------------
     // Fills the next free slot; the kernel sees it after submit(). Returns the
     // slot, or -UK_EAGAIN when all RING_SIZE slots are queued or in flight.
@@ -184,7 +210,7 @@ class Ring {
     int queue(const Op& op) noexcept;
     // Verbatim entry, reserved fields included (tests use this for garbage).
     int queue_entry(const sys::SubmitEntry& entry) noexcept;
-    uint32_t queued() const noexcept { return queued_; }
+    uint32_t queued() const noexcept;
     uint32_t unconsumed() const noexcept;
     uint32_t space() const noexcept { return kSize - unconsumed(); }
     // Release-stores submit_head, then SYS_SUBMIT(unconsumed, 0, 0).
@@ -192,6 +218,8 @@ class Ring {
     int64_t submit() noexcept;
 
     // ---- completions -------------------------------------------------------
+    // Completions reap() can hand out without a system call (the runtime's
+    // own completions of other threads' blocking ops are not counted).
     uint32_t ready() const noexcept;
     bool reap_one(Completion& out) noexcept;
     uint32_t reap(Completion* out, uint32_t max) noexcept;
@@ -203,7 +231,9 @@ class Ring {
     // Queues `op` with NEED_COMPLETION (and `flags`) under a helper tag,
     // submits (everything queued so far goes too) and returns its result.
     // Completions of other ops met meanwhile are kept for reap() (up to
-    // kBacklog; beyond that -UK_EBUSY: reap first).
+    // kBacklog; beyond that -UK_EBUSY: reap first). A Yield with no flags
+    // and zero arguments goes through yield(); a successful ThreadCreate
+    // marks the domain multi-threaded (see threaded()).
     int64_t call(sys::KernelOp op, const Args& args, uint16_t flags = 0) noexcept;
     int64_t call(sys::KernelOp op) noexcept {
         const Args none = {};
@@ -213,20 +243,83 @@ class Ring {
     int64_t batch(const Op* ops, size_t n, Completion* out, size_t out_cap, BatchStats* stats = nullptr) noexcept;
     // DomainExit(code) after flushing; traps if the kernel returns.
     [[noreturn]] void exit(int64_t code) noexcept;
+    // DebugPrint of buf[0, len) in ops of at most UK_DEBUG_PRINT_MAX bytes,
+    // all under one hold of the lock (a thread's text is never split by
+    // another's). Bytes printed or -errno.
+    int64_t debug_write(const char* buf, size_t len) noexcept;
+
+    // ---- threads (used by ukernel/thread.h; see docs/threads.md) -----------
+    // Yield. Once threads exist, the lock is released by the kernel before
+    // the Yield runs (a lock-releasing BlockThread goes first in the same
+    // SYS_SUBMIT), so the threads it hands the CPU to can use the ring.
+    int64_t yield() noexcept;
+    // BlockThread(timeout_ns, futex_va, expected, unlock_va = the ring lock):
+    // the calling thread sleeps without the lock. 0 when woken by FutexWake,
+    // -UK_ETIMEDOUT, -UK_EAGAIN (*futex_va != expected), or another -errno.
+    int64_t block(uint64_t timeout_ns, uintptr_t futex_va, uint32_t expected) noexcept;
+    // ThreadExit(code). If clear_word is not null, the kernel stores 0 there
+    // and wakes its futex waiters in the same SYS_SUBMIT that ends the
+    // thread (a join word: once it reads 0 the thread's stack is unused).
+    // Traps if the kernel refuses.
+    [[noreturn]] void exit_thread(int64_t code, uint32_t* clear_word) noexcept;
+    // True once a ThreadCreate through call() succeeded: from then on the
+    // lock is contended and the kernel must release it for sleeping
+    // threads. Before that the domain has one thread, and blocking ops keep
+    // the lock (works without the "threads" capability, too).
+    bool threaded() const noexcept { return __atomic_load_n(&threaded_, __ATOMIC_ACQUIRE); }
+    // The ring lock word (0 free, 1 taken): what BlockThread gets as unlock_va.
+    const uint32_t* lock_word() const noexcept { return &lock_; }
 
    private:
+    struct Guard;
+
+    void lock() const noexcept;
+    void unlock() const noexcept;
+
+    // Each *_locked function expects the lock held and keeps it.
+    int queue_entry_locked(const sys::SubmitEntry& entry) noexcept;
+    uint32_t unconsumed_locked() const noexcept;
+    int64_t submit_locked() noexcept;
+    bool reap_one_locked(Completion& out) noexcept;
+    int64_t call_locked(sys::KernelOp op, const Args& args, uint16_t flags) noexcept;
+    int64_t debug_write_locked(const char* buf, size_t len) noexcept;
+    // Submits until every queued/published entry is consumed, moving
+    // completions aside. 0 or -errno (-UK_EBUSY: no room to move them).
+    int64_t flush_locked() noexcept;
+    // Moves ring completions aside until the ring is empty or the backlog
+    // is full. Returns how many it took.
+    uint32_t drain_locked() noexcept;
+    // Queues entries[0, n) (after a flush) and submits them in one
+    // SYS_SUBMIT; the first one releases the lock in the kernel. Returns
+    // the result of the completion tagged `tag`, with the lock NOT held.
+    int64_t run_releasing_locked(const sys::SubmitEntry* entries, uint32_t n, uint64_t tag) noexcept;
+    // Takes the completion tagged `tag` from the parked completions, the
+    // backlog or the ring. false if it is not there.
+    bool take_tagged_locked(uint64_t tag, Completion& out) noexcept;
+    sys::SubmitEntry release_entry(uint32_t* word) noexcept;
+
     uint32_t published_head() const noexcept;
     bool pop_ring(Completion& out) noexcept;
+    // pop_ring for callers that want completions of user ops only: the
+    // runtime's internal ones are parked or dropped on the way.
+    bool pop_ring_user(Completion& out) noexcept;
+    // Parks or drops a runtime-internal completion; false if `c` is not one
+    // (or there is no room to park it).
+    bool divert(const Completion& c) noexcept;
     bool backlog_push(const Completion& c) noexcept;
     bool backlog_pop(Completion& out) noexcept;
-    uint64_t next_tag() noexcept { return kHelperTag | ++tag_seq_; }
+    uint64_t next_tag(uint64_t kind = 0) noexcept;
 
     uintptr_t addr_;
+    mutable uint32_t lock_ = 0;  // the ring lock; the kernel stores 0 here (unlock_va)
+    bool threaded_ = false;
     uint32_t queued_ = 0;  // entries filled after the published submit_head
     uint32_t tag_seq_ = 0;
     uint32_t backlog_first_ = 0;
     uint32_t backlog_count_ = 0;
+    uint32_t parked_count_ = 0;
     Completion backlog_[kBacklog] = {};
+    Completion parked_[kParked] = {};
 };
 
 inline int64_t sys_submit(uint64_t to_submit, uint64_t min_complete = 0, uint64_t flags = 0) noexcept {
