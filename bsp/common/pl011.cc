@@ -17,6 +17,7 @@ constexpr uint64_t kCr = 0x30;
 constexpr uint64_t kImsc = 0x38;
 constexpr uint64_t kIcr = 0x44;
 constexpr uint32_t kFrTxFull = 1u << 5;
+constexpr uint32_t kFrRxEmpty = 1u << 4;
 constexpr uint32_t kFrBusy = 1u << 3;
 constexpr uint32_t kLcrHFifoEnable = 1u << 4;
 constexpr uint32_t kLcrHWordLength8 = 3u << 5;
@@ -59,6 +60,16 @@ void pl011_write(const char* text, size_t length) {
     if (text[i] == '\n') put('\r');
     put(text[i]);
   }
+}
+
+}  // namespace uk::bsp
+
+namespace uk::bsp {
+
+bool pl011_poll_char(char* out) {
+  if (g_base == 0 || (arch::mmio_read32(g_base + kFr) & kFrRxEmpty) != 0) return false;
+  *out = static_cast<char>(arch::mmio_read32(g_base + kDr) & 0xff);
+  return true;
 }
 
 }  // namespace uk::bsp

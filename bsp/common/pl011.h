@@ -14,5 +14,7 @@ struct Pl011Config {
 
 void pl011_init(const Pl011Config& config);
 void pl011_write(const char* text, size_t length);
+// One received character, if the receive FIFO holds any (never waits).
+[[nodiscard]] bool pl011_poll_char(char* out);
 
 }  // namespace uk::bsp

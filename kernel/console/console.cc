@@ -5,9 +5,12 @@
 namespace uk {
 namespace {
 ConsoleWriteFn g_sink = nullptr;
+ConsolePollFn g_poll = nullptr;
 }  // namespace
 
 void console_set_sink(ConsoleWriteFn sink) { g_sink = sink; }
+void console_set_input(ConsolePollFn poll) { g_poll = poll; }
+bool console_poll_char(char* out) { return g_poll != nullptr && g_poll(out); }
 
 void console_write(const char* text, size_t length) {
   if (g_sink != nullptr) g_sink(text, length);

@@ -62,9 +62,19 @@ bool any_live_thread() {
 // The next thread to run. With nothing runnable but threads waiting (for a
 // release, a timeout or a wake), the CPU sleeps at EL2 until the policy's
 // next event; with nothing left at all, the run is over.
+// Console commands, checked at every scheduling decision: 's' prints the
+// per-thread statistics.
+void poll_console() {
+  char c;
+  while (console_poll_char(&c)) {
+    if (c == 's') scheduler_print_stats();
+  }
+}
+
 Thread* next_thread() {
   g_need_resched = false;
   g_timer_stale = true;
+  poll_console();
   for (;;) {
     if (Thread* next = scheduler_pick(on_block_timeout)) {
       note_dispatch_after_timer();

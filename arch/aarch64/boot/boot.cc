@@ -91,6 +91,7 @@ extern "C" [[noreturn]] void boot_main(uint64_t dtb_phys, uint64_t entry_el) {
   }
   bsp::pl011_init(bsp::Pl011Config{.base = bsp::board_early_uart_base(), .clock_hz = 0});
   console_set_sink(console_sink);
+  console_set_input(bsp::pl011_poll_char);
   run_global_constructors();
 
   if (dtb_phys == 0 && bsp::board_fallback_device_tree() != 0) {

@@ -9,6 +9,7 @@
 // Capabilities: debug exit (nothing else).
 #include <ukernel/posix.h>
 #include <ukernel/ring.h>
+#include <ukernel/runtime.h>
 
 namespace {
 
@@ -94,7 +95,7 @@ int main() {
         {"NetUdpSend", UK_OP_NET_UDP_SEND, {0, buf, 16, buf, 16}},
         {"NetUdpRecv", UK_OP_NET_UDP_RECV, {0, buf, 16, 0, 0}},
         // signals ("signals"): to itself, which is always allowed with the cap
-        {"SendSignal", UK_OP_SEND_SIGNAL, {uk_startup_domain_id_or_1(), UK_SIGUSR1, 0, 0, 0}},
+        {"SendSignal", UK_OP_SEND_SIGNAL, {uk_startup_domain_id(), UK_SIGUSR1, 0, 0, 0}},
         {"CheckSignals", UK_OP_CHECK_SIGNALS, {0, 0, 0, 0, 0}},
         // info ("info")
         {"GetDomainId", UK_OP_GET_DOMAIN_ID, {0, 0, 0, 0, 0}},
