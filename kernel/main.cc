@@ -2,6 +2,7 @@
 
 #include "kernel/console/console.h"
 #include "kernel/domain/domain_manager.h"
+#include "kernel/domain/io_ops.h"
 #include "kernel/domain/random_op.h"
 #include "kernel/hal.h"
 #include "kernel/platform.h"
@@ -10,6 +11,9 @@
 // The domain bundle packed into the image (an empty one when it has none).
 extern "C" const char uk_domain_bundle_start[];
 extern "C" const char uk_domain_bundle_end[];
+// The read-only file tree (a cpio newc archive; empty when the image has none).
+extern "C" const char uk_rootfs_start[];
+extern "C" const char uk_rootfs_end[];
 
 namespace uk {
 namespace {
@@ -67,6 +71,7 @@ void kernel_main(const KernelParams& params) {
   if (!timer_ok) platform_power_off(1);
 
   random_op_init();
+  vfs_boot_init(uk_rootfs_start, static_cast<size_t>(uk_rootfs_end - uk_rootfs_start), *params.pages);
   const size_t bundle_bytes = static_cast<size_t>(uk_domain_bundle_end - uk_domain_bundle_start);
   if (!domains_create_from_bundle(uk_domain_bundle_start, bundle_bytes, *params.pages).ok()) platform_power_off(1);
   Thread* first = threads_first();

@@ -10,6 +10,8 @@
 #include "kernel/lib/result.h"
 #include "kernel/lib/types.h"
 #include "kernel/ring/ring_processor.h"
+#include "kernel/signals/signals.h"
+#include "kernel/vfs/vfs.h"
 
 namespace uk {
 
@@ -88,6 +90,8 @@ struct Domain {
   RingState ring;
   Thread* threads[kMaxThreadsPerDomain] = {};
   PhysAddr kernel_buffers[kKernelBuffers];  // allocated on first use, charged to the quota
+  vfs::DomainFiles files;                   // handle table and path grants
+  signals::SignalState signals;
   uint32_t live_threads = 0;
   bool at_line_start = true;  // DebugPrint prefixes each console line with [name]
 };

@@ -6,6 +6,7 @@
 #include "kernel/console/console.h"
 #include "kernel/console/format.h"
 #include "kernel/domain/domain_manager.h"
+#include "kernel/domain/io_ops.h"
 #include "kernel/domain/layout.h"
 #include "kernel/domain/memory_ops.h"
 #include "kernel/domain/scheduler.h"
@@ -184,6 +185,29 @@ Status domains_create_from_bundle(const void* data, size_t bytes, PageAllocator&
             static_cast<unsigned long>(d.used_bytes / 1024), static_cast<unsigned long>(d.quota_bytes / 1024),
             static_cast<unsigned long>(main_thread.regs.pc), main_thread.period_ticks ? ", real-time" : "");
     ++g_domain_count;
+  }
+  // Grants: path prefixes for the VFS and signal targets (by name, so they
+  // are resolved once every domain has an id). Writable files may use up to
+  // half the domain's memory quota (docs/vfs.md).
+  for (uint32_t i = 0; i < b.domain_count(); ++i) {
+    Domain& d = g_domains[i];
+    if (d.state != DomainState::kReady) continue;
+    const bundle::DomainRecord& rec = b.domain(i);
+    vfs::PathGrant paths[bundle::kMaxGrants];
+    size_t path_count = 0;
+    for (uint32_t g = 0; g < rec.grant_count && g < bundle::kMaxGrants; ++g) {
+      const bundle::GrantRecord& grant = rec.grants[g];
+      const char* value = b.grant_value(grant);
+      if (grant.kind == bundle::GrantKind::kPathRead || grant.kind == bundle::GrantKind::kPathReadWrite) {
+        paths[path_count++] = vfs::PathGrant{value, grant.value_bytes, grant.kind == bundle::GrantKind::kPathReadWrite};
+      } else if (grant.kind == bundle::GrantKind::kSignalTarget) {
+        const int target = b.find_domain(value);
+        if (target >= 0) (void)signals::signal_grant_target(d.signals, g_domains[target].id);
+      }
+    }
+    if (Status s = vfs_attach(d, paths, path_count, d.quota_bytes / 2); !s.ok()) {
+      kprintf("domain '%s': file grants not usable (%s)\n", d.name, errno_name(s.error()));
+    }
   }
   // Parents may be listed after their children.
   for (uint32_t i = 0; i < b.domain_count(); ++i) {

@@ -4,6 +4,7 @@
 #include "kernel/console/format.h"
 #include "kernel/domain/domain.h"
 #include "kernel/domain/domain_manager.h"
+#include "kernel/domain/io_ops.h"
 #include "kernel/domain/memory_ops.h"
 #include "kernel/domain/random_op.h"
 #include "kernel/domain/scheduler.h"
@@ -196,6 +197,19 @@ OpResult run_domain_op(void* thread, const SubmitEntry& e) {
       return ok_or_error(op_munmap(d, e));
     case KernelOp::Mprotect:
       return ok_or_error(op_mprotect(d, e));
+    case KernelOp::VfsOpen:
+    case KernelOp::VfsRead:
+    case KernelOp::VfsWrite:
+    case KernelOp::VfsStat:
+    case KernelOp::VfsClose:
+    case KernelOp::VfsSeek:
+    case KernelOp::VfsTruncate:
+    case KernelOp::VfsSync:
+      return ok_or_error(op_vfs(d, e));
+    case KernelOp::SendSignal:
+      return ok_or_error(op_send_signal(d, e));
+    case KernelOp::CheckSignals:
+      return ok_or_error(op_check_signals(d, e));
     case KernelOp::GetRandom:
       return ok_or_error(op_get_random(d, e));
     case KernelOp::ReadUser:

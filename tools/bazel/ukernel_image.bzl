@@ -203,6 +203,7 @@ def ukernel_image(
         domains = [],
         board = "qemu_virt",
         schedcheck = True,
+        rootfs = "//kernel/vfs:empty_rootfs",
         exit = "production",
         selftests = "//kernel:no_selftests",
         deps = [],
@@ -221,6 +222,8 @@ def ukernel_image(
         Empty: the image links //kernel/image:no_domains.
       board: "qemu_virt" or "rpi4": links //bsp/<board>:board and builds for
         //platforms:<board>.
+      rootfs: a ukernel_rootfs target: the read-only file tree domains see
+        through the Vfs ops (default: empty).
       schedcheck: run the response-time analysis (//tools/schedcheck) over
         the domains' real-time threads at build time, with the board's timer
         frequency; an unschedulable set fails the build with the report.
@@ -275,6 +278,7 @@ def ukernel_image(
             _EXITS[exit],
             selftests,
             bundle,
+            rootfs,
         ] + deps,
     )
 

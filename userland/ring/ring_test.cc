@@ -4,16 +4,24 @@
 // indices -> -EINVAL, at most MAX_SUBMIT_COUNT per call, an entry consumed
 // only while a completion slot is free (back-pressure), failures always
 // complete, successes only with NEED_COMPLETION, Yield/DomainExit stop the
-// call. Also tests uk_snprintf.
+// call. Thread ops too: ThreadCreate, ThreadExit, BlockThread (unlock_va,
+// futex check, a blocked submitter while "other threads" run, completion at
+// wake time) and FutexWake, for the ring lock protocol of ukernel/thread.h.
+// Also tests uk_snprintf.
 #include <setjmp.h>
 #include <string.h>
 
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <ukernel/format.h>
 #include <ukernel/ring.h>
+#include <ukernel/thread.h>
+
+extern "C" uintptr_t uk_host_thread_pointer;  // ring/host.cc: what TPIDR_EL0 reads
 
 namespace {
 
@@ -39,12 +47,73 @@ struct FakeKernel {
     int64_t exit_code = 0;
     jmp_buf* on_exit = nullptr;
 
+    // ---- threads (one sleeping submitter at a time is enough here) -----------
+    struct Blocked {
+        bool active = false;
+        uint64_t user_data = 0;
+        uint16_t flags = 0;
+        uint64_t futex = 0;
+        uint64_t timeout = 0;
+    } blocked;
+    uint32_t pending = 0;                // completion slots reserved for sleepers
+    std::function<void()> while_blocked;  // "other threads" run while the submitter sleeps
+    std::function<void()> on_yield;       // ... and after a Yield
+    std::vector<std::vector<SubmitEntry>> consumed_per_call;
+    std::vector<uint32_t> lock_at_unlock;  // *unlock_va when a BlockThread released it
+    std::vector<SubmitEntry> created;      // ThreadCreate entries
+    uint32_t next_thread_id = 2;
+    bool thread_exited = false;
+    int64_t thread_exit_code = 0;
+    jmp_buf* on_thread_exit = nullptr;
+
     void start_at(uint32_t index) {
         ring.submit_head = ring.submit_tail = ring.complete_head = ring.complete_tail = index;
         submit_tail = complete_head = index;
     }
 
-    int64_t run(const SubmitEntry& e, bool& stop) {
+    void post(int64_t result, uint64_t user_data, uint16_t flags = 0) {
+        auto& c = ring.completions[complete_head & UK_RING_MASK];
+        c = ukernel::sys::CompleteEntry::make(result, user_data);
+        c.flags = flags;
+        ++complete_head;
+        __atomic_store_n(&ring.complete_head, complete_head, __ATOMIC_RELEASE);
+    }
+
+    // Finishes the sleeper's BlockThread (FutexWake or its timeout).
+    void wake_blocked(int64_t result, uint16_t flags) {
+        if (result < 0 || (blocked.flags & UK_SUBMIT_NEED_COMPLETION)) post(result, blocked.user_data, flags);
+        blocked.active = false;
+        --pending;
+    }
+
+    int64_t block_thread(const SubmitEntry& e, bool& stop, bool& pend) {
+        for (int i = 4; i < 5; ++i) {
+            if (e.args[i] != 0) return -UK_EINVAL;
+        }
+        if (e.args[3] != 0) {
+            if (e.args[3] & 3) return -UK_EINVAL;
+            auto* word = reinterpret_cast<uint32_t*>(e.args[3]);
+            lock_at_unlock.push_back(*word);
+            __atomic_store_n(word, 0u, __ATOMIC_RELEASE);
+        }
+        const uint64_t timeout = e.args[0], futex = e.args[1], expected = e.args[2];
+        if (futex == 0 && (timeout == 0 || expected != 0)) return -UK_EINVAL;
+        if (expected > UINT32_MAX) return -UK_EINVAL;
+        if (futex != 0) {
+            if (futex & 3) return -UK_EINVAL;
+            if (__atomic_load_n(reinterpret_cast<const uint32_t*>(futex), __ATOMIC_ACQUIRE) != expected) {
+                return -UK_EAGAIN;
+            }
+        }
+        EXPECT_FALSE(blocked.active) << "the fake supports one sleeper";
+        blocked = Blocked{true, e.user_data, e.flags, futex, timeout};
+        ++pending;
+        stop = true;
+        pend = true;
+        return 0;
+    }
+
+    int64_t run(const SubmitEntry& e, bool& stop, bool& pend) {
         if (e._reserved != 0 || (e.flags & ~kKnownFlags) != 0) return -UK_EINVAL;
         switch (static_cast<KernelOp>(e.opcode)) {
             case KernelOp::GetDomainId:
@@ -65,6 +134,26 @@ struct FakeKernel {
                 exit_code = static_cast<int64_t>(e.args[0]);
                 stop = true;
                 return 0;
+            case KernelOp::ThreadCreate:
+                if (e.args[4] != 0) return -UK_EINVAL;
+                if (e.args[1] & 15) return -UK_EINVAL;
+                created.push_back(e);
+                return next_thread_id++;
+            case KernelOp::ThreadExit:
+                thread_exited = true;
+                thread_exit_code = static_cast<int64_t>(e.args[0]);
+                stop = true;
+                return 0;
+            case KernelOp::BlockThread:
+                return block_thread(e, stop, pend);
+            case KernelOp::FutexWake: {
+                if (e.args[0] & 3) return -UK_EINVAL;
+                if (blocked.active && blocked.futex == e.args[0] && e.args[1] > 0) {
+                    wake_blocked(0, 0);
+                    return 1;
+                }
+                return 0;
+            }
             default:
                 return -UK_ENOSYS;
         }
@@ -81,21 +170,34 @@ struct FakeKernel {
         if (n > UK_MAX_SUBMIT_COUNT) n = UK_MAX_SUBMIT_COUNT;
         int64_t consumed = 0;
         bool stop = false;
+        bool pend = false;
+        bool yielded = false;
+        std::vector<SubmitEntry> entries;
         while (consumed < static_cast<int64_t>(n) && !stop) {
-            if (complete_head - ctail == UK_RING_SIZE) break;  // back-pressure
+            if (complete_head - ctail + pending >= UK_RING_SIZE) break;  // back-pressure
             const SubmitEntry e = ring.submissions[submit_tail & UK_RING_MASK];
             ++submit_tail;
             ++consumed;
-            const int64_t result = run(e, stop);
-            if (result < 0 || (e.flags & UK_SUBMIT_NEED_COMPLETION)) {
-                auto& c = ring.completions[complete_head & UK_RING_MASK];
-                c = ukernel::sys::CompleteEntry::make(result, e.user_data);
-                ++complete_head;
-            }
+            entries.push_back(e);
+            const int64_t result = run(e, stop, pend);
+            if (pend) break;  // completes later
+            if (e.opcode == UK_OP_YIELD && result == 0) yielded = true;
+            if (result < 0 || (e.flags & UK_SUBMIT_NEED_COMPLETION)) post(result, e.user_data);
         }
         __atomic_store_n(&ring.complete_head, complete_head, __ATOMIC_RELEASE);
         __atomic_store_n(&ring.submit_tail, submit_tail, __ATOMIC_RELEASE);
+        consumed_per_call.push_back(entries);
         if (exited && on_exit != nullptr) longjmp(*on_exit, 1);
+        if (thread_exited && on_thread_exit != nullptr) longjmp(*on_thread_exit, 1);
+        if (yielded && on_yield) std::exchange(on_yield, nullptr)();
+        if (pend) {
+            // The submitter sleeps; the others run, and may wake it.
+            if (while_blocked) std::exchange(while_blocked, nullptr)();
+            if (blocked.active) {
+                EXPECT_NE(blocked.timeout, 0u) << "a sleeper nobody wakes";
+                wake_blocked(-UK_ETIMEDOUT, UK_COMPLETE_TIMER_EXPIRED);
+            }
+        }
         return consumed;
     }
 };
@@ -107,8 +209,13 @@ class RingTest : public ::testing::Test {
     void SetUp() override {
         g_kernel = &kernel;
         Ring::domain() = Ring(&kernel.ring);
+        uk_host_thread_pointer = 0;
     }
-    void TearDown() override { g_kernel = nullptr; }
+    void TearDown() override {
+        EXPECT_EQ(*Ring::domain().lock_word(), 0u) << "ring lock left taken";
+        EXPECT_EQ(*ring.lock_word(), 0u) << "ring lock left taken";
+        g_kernel = nullptr;
+    }
 
     FakeKernel kernel;
     Ring ring{&kernel.ring};
@@ -319,6 +426,9 @@ TEST_F(RingTest, ExitFlushesAndRunsDomainExit) {
     }
     EXPECT_TRUE(kernel.exited);
     EXPECT_EQ(kernel.exit_code, -3);
+    // exit() keeps the ring lock to the end (the domain is gone then).
+    EXPECT_EQ(*Ring::domain().lock_word(), 1u);
+    *const_cast<uint32_t*>(Ring::domain().lock_word()) = 0;
 }
 
 TEST_F(RingTest, CApi) {
@@ -365,6 +475,223 @@ TEST_F(RingTest, CApi) {
     ASSERT_EQ(uk_ring_reap(c, 1), 1u);
     EXPECT_EQ(c[0].result, -UK_EINVAL);
     EXPECT_EQ(uk_ring_unconsumed(), 0u);
+}
+
+// ---- threads: the ring lock protocol (ukernel/thread.h) ------------------------
+
+namespace {
+
+alignas(16) unsigned char g_stack[4096];
+void noop(void*) {}
+
+// Makes Ring::domain() multi-threaded, as a successful ThreadCreate does.
+int64_t make_threaded() { return ukernel::thread_create(noop, nullptr, g_stack, sizeof g_stack); }
+
+uint16_t opcode_of(const SubmitEntry& e) { return e.opcode; }
+
+}  // namespace
+
+TEST_F(RingTest, OneThreadBlocksKeepingTheLock) {
+    Ring& d = Ring::domain();
+    ASSERT_FALSE(d.threaded());
+    uint32_t word = 0;
+    EXPECT_EQ(ukernel::futex_wait(&word, 0, 1000), -UK_ETIMEDOUT);
+    ASSERT_EQ(kernel.consumed_per_call.back().size(), 1u);
+    const SubmitEntry& e = kernel.consumed_per_call.back()[0];
+    EXPECT_EQ(e.opcode, UK_OP_BLOCK_THREAD);
+    EXPECT_EQ(e.args[0], 1000u);
+    EXPECT_EQ(e.args[1], reinterpret_cast<uintptr_t>(&word));
+    EXPECT_EQ(e.args[3], 0u) << "one thread: no unlock_va, the lock stays held";
+    EXPECT_TRUE(kernel.lock_at_unlock.empty());
+    EXPECT_EQ(ukernel::futex_wait(&word, 1, 0), -UK_EAGAIN);
+    EXPECT_EQ(ukernel::sleep_ns(5000), 0);
+    EXPECT_EQ(ukernel::futex_wake(&word, 1), 0);
+    EXPECT_EQ(d.ready(), 0u);
+}
+
+TEST_F(RingTest, ThreadCreateBuildsTheStartBlock) {
+    alignas(16) static unsigned char stack[1000];
+    int arg = 7;
+    EXPECT_EQ(ukernel::thread_create(nullptr, &arg, stack, sizeof stack), -UK_EINVAL);
+    EXPECT_EQ(ukernel::thread_create(noop, &arg, nullptr, sizeof stack), -UK_EINVAL);
+    EXPECT_EQ(ukernel::thread_create(noop, &arg, stack, 100), -UK_EINVAL);
+    EXPECT_FALSE(Ring::domain().threaded());
+    EXPECT_TRUE(kernel.created.empty());
+
+    EXPECT_EQ(ukernel::thread_create(noop, &arg, stack + 1, sizeof stack - 1), 2);
+    ASSERT_EQ(kernel.created.size(), 1u);
+    const SubmitEntry& e = kernel.created[0];
+    const uintptr_t top = reinterpret_cast<uintptr_t>(stack + sizeof stack) & ~uintptr_t{15};
+    EXPECT_EQ(e.args[1], top - 32) << "sp: below the 32-byte start block, 16-aligned";
+    EXPECT_EQ(e.args[2], e.args[1]) << "x0 = the start block";
+    EXPECT_EQ(e.args[3], e.args[1]) << "TPIDR_EL0 = the start block";
+    EXPECT_EQ(e.args[4], 0u);
+    EXPECT_NE(e.args[0], 0u);
+    const auto* block = reinterpret_cast<const uintptr_t*>(e.args[1]);
+    EXPECT_EQ(block[0], reinterpret_cast<uintptr_t>(&noop));
+    EXPECT_EQ(block[1], reinterpret_cast<uintptr_t>(&arg));
+    EXPECT_EQ(block[2], 0u) << "no join word";
+    EXPECT_TRUE(Ring::domain().threaded());
+}
+
+TEST_F(RingTest, ThreadedFutexWaitReleasesTheLockInTheKernel) {
+    ASSERT_EQ(make_threaded(), 2);
+    Ring& d = Ring::domain();
+    uint32_t word = 0;
+    ASSERT_GE(ring.queue(get_id(42)), 0);  // a user op in flight: its completion must reach reap()
+    ASSERT_EQ(ring.submit(), 1);
+    bool ran = false;
+    kernel.while_blocked = [&] {
+        // Another thread: the lock is free, the ring usable, and it wakes us.
+        EXPECT_EQ(*d.lock_word(), 0u);
+        EXPECT_EQ(ukernel::printf("other %d\n", 1), 8);
+        EXPECT_EQ(ukernel::futex_wake(&word, 1), 1);
+        EXPECT_EQ(ukernel::domain_id(), kDomainId);  // meets the sleeper's completion first
+        ran = true;
+    };
+    EXPECT_EQ(ukernel::futex_wait(&word, 0, 0), 0);
+    EXPECT_TRUE(ran);
+    ASSERT_EQ(kernel.lock_at_unlock.size(), 1u);
+    EXPECT_EQ(kernel.lock_at_unlock[0], 1u) << "held by the submitter until the kernel released it";
+    const SubmitEntry& bt = kernel.consumed_per_call[2][0];
+    EXPECT_EQ(bt.opcode, UK_OP_BLOCK_THREAD);
+    EXPECT_EQ(bt.args[3], reinterpret_cast<uintptr_t>(d.lock_word()));
+    EXPECT_EQ(bt.flags, UK_SUBMIT_NEED_COMPLETION);
+    EXPECT_GE(bt.user_data, ukernel::kHelperTag);
+    EXPECT_EQ(kernel.printed.back(), "other 1\n");
+    // Only the user's own completion comes out.
+    Completion c[4];
+    ASSERT_EQ(d.ready(), 1u);
+    ASSERT_EQ(d.reap(c, 4), 1u);
+    EXPECT_EQ(c[0].user_data, 42u);
+    // Errors come back too, the lock released all the same.
+    EXPECT_EQ(ukernel::futex_wait(&word, 5, 0), -UK_EAGAIN);
+    EXPECT_EQ(ukernel::futex_wait(&word, 0, 2000), -UK_ETIMEDOUT);
+    EXPECT_EQ(kernel.lock_at_unlock.size(), 3u);
+    EXPECT_EQ(ukernel::sleep_ns(100), 0);
+    EXPECT_EQ(d.ready(), 0u);
+}
+
+TEST_F(RingTest, ThreadedYieldReleasesTheLockFirst) {
+    ASSERT_EQ(make_threaded(), 2);
+    Ring& d = Ring::domain();
+    bool ran = false;
+    kernel.on_yield = [&] {
+        EXPECT_EQ(*d.lock_word(), 0u);
+        EXPECT_EQ(ukernel::debug_print("while yielded\n"), 14);
+        ran = true;
+    };
+    EXPECT_EQ(ukernel::yield(), 0);
+    EXPECT_TRUE(ran);
+    // One SYS_SUBMIT: the releasing BlockThread (-EAGAIN, dropped), then Yield.
+    const std::vector<SubmitEntry>& call = kernel.consumed_per_call[1];
+    ASSERT_EQ(call.size(), 2u);
+    EXPECT_EQ(call[0].opcode, UK_OP_BLOCK_THREAD);
+    EXPECT_EQ(call[0].args[3], reinterpret_cast<uintptr_t>(d.lock_word()));
+    EXPECT_EQ(call[1].opcode, UK_OP_YIELD);
+    EXPECT_EQ(d.ready(), 0u);
+    // call(Yield) and the C API go the same way.
+    EXPECT_EQ(uk_ring_call(UK_OP_YIELD, nullptr, 0), 0);
+    EXPECT_EQ(kernel.consumed_per_call.back().size(), 2u);
+    EXPECT_EQ(ukernel::sleep_ns(0), 0);
+    EXPECT_EQ(kernel.consumed_per_call.back().size(), 2u);
+}
+
+TEST_F(RingTest, BlockingOpsGoOutAloneAfterAFlush) {
+    ASSERT_EQ(make_threaded(), 2);
+    Ring& d = Ring::domain();
+    for (int i = 0; i < 3; ++i) ASSERT_GE(d.queue(get_id(i)), 0);  // queued, not submitted
+    EXPECT_EQ(ukernel::yield(), 0);
+    const size_t n = kernel.consumed_per_call.size();
+    ASSERT_GE(n, 2u);
+    EXPECT_EQ(kernel.consumed_per_call[n - 2].size(), 3u);  // the flush
+    EXPECT_EQ(kernel.consumed_per_call[n - 1].size(), 2u);  // release + Yield
+    Completion c[4];
+    ASSERT_EQ(d.reap(c, 4), 3u);
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(c[i].user_data, static_cast<uint64_t>(i));
+}
+
+TEST_F(RingTest, ThreadExitClearsTheJoinWordAndReleasesTheLock) {
+    uk_thread t{};
+    ASSERT_EQ(uk_thread_start(&t, noop, nullptr, g_stack, sizeof g_stack), 2);
+    EXPECT_EQ(t.alive, 1u);
+    EXPECT_EQ(t.id, 2u);
+    EXPECT_EQ(uk_thread_start(&t, noop, nullptr, g_stack, sizeof g_stack), -UK_EBUSY);
+    // Now be that thread: TPIDR_EL0 points at its start block.
+    uk_host_thread_pointer = static_cast<uintptr_t>(kernel.created[0].args[3]);
+    jmp_buf env;
+    kernel.on_thread_exit = &env;
+    if (setjmp(env) == 0) {
+        uk_thread_exit(5);
+        FAIL() << "uk_thread_exit returned";
+    }
+    EXPECT_TRUE(kernel.thread_exited);
+    EXPECT_EQ(kernel.thread_exit_code, 5);
+    EXPECT_EQ(t.alive, 0u);
+    const std::vector<SubmitEntry>& call = kernel.consumed_per_call.back();
+    ASSERT_EQ(call.size(), 4u);
+    std::vector<uint16_t> ops;
+    for (const SubmitEntry& e : call) ops.push_back(opcode_of(e));
+    EXPECT_EQ(ops, (std::vector<uint16_t>{UK_OP_BLOCK_THREAD, UK_OP_FUTEX_WAKE, UK_OP_BLOCK_THREAD, UK_OP_THREAD_EXIT}));
+    EXPECT_EQ(call[0].args[3], reinterpret_cast<uintptr_t>(&t.alive));
+    EXPECT_EQ(call[1].args[0], reinterpret_cast<uintptr_t>(&t.alive));
+    EXPECT_EQ(call[2].args[3], reinterpret_cast<uintptr_t>(Ring::domain().lock_word()));
+    EXPECT_EQ(call[3].args[0], 5u);
+    EXPECT_EQ(kernel.lock_at_unlock, (std::vector<uint32_t>{1, 1}));
+    // (In a domain the thread is gone now; here the test goes on.)
+    EXPECT_EQ(uk_thread_join(&t, 0), 0);
+    EXPECT_EQ(Ring::domain().ready(), 0u);
+}
+
+TEST_F(RingTest, ThreadExitOfTheOnlyThreadKeepsItSimple) {
+    jmp_buf env;
+    kernel.on_thread_exit = &env;
+    if (setjmp(env) == 0) {
+        ukernel::thread_exit(9);
+        FAIL() << "thread_exit returned";
+    }
+    EXPECT_EQ(kernel.thread_exit_code, 9);
+    ASSERT_EQ(kernel.consumed_per_call.back().size(), 1u);
+    EXPECT_EQ(kernel.consumed_per_call.back()[0].opcode, UK_OP_THREAD_EXIT);
+    // The fake returned control here without ending the "thread": let go.
+    uk_host_thread_pointer = 0;
+    *const_cast<uint32_t*>(Ring::domain().lock_word()) = 0;
+}
+
+TEST_F(RingTest, MutexSleepsWhenContended) {
+    ASSERT_EQ(make_threaded(), 2);
+    ukernel::Mutex m;
+    const size_t calls = kernel.calls.size();
+    m.lock();
+    EXPECT_EQ(*m.word(), 1u);
+    EXPECT_FALSE(m.try_lock());
+    m.unlock();
+    EXPECT_EQ(*m.word(), 0u);
+    EXPECT_EQ(kernel.calls.size(), calls) << "uncontended: no system call at all";
+
+    // Held by "another thread": lock() marks it contended (2) and sleeps
+    // until that thread unlocks.
+    *const_cast<uint32_t*>(m.word()) = 1;
+    kernel.while_blocked = [&] {
+        EXPECT_EQ(*m.word(), 2u);
+        m.unlock();  // the other thread: 2 -> 0 and FutexWake
+    };
+    m.lock();
+    EXPECT_EQ(*m.word(), 2u) << "taken in the contended state";
+    m.unlock();
+    EXPECT_EQ(*m.word(), 0u);
+}
+
+TEST_F(RingTest, SemaphoreWaitSleepsUntilPost) {
+    ASSERT_EQ(make_threaded(), 2);
+    ukernel::Semaphore s(1);
+    EXPECT_EQ(s.wait(), 0);
+    EXPECT_FALSE(s.try_wait());
+    kernel.while_blocked = [&] { EXPECT_EQ(s.post(2), 0); };
+    EXPECT_EQ(s.wait(), 0);
+    EXPECT_EQ(s.value(), 1u);
+    EXPECT_EQ(s.wait(1000), 0);
+    EXPECT_EQ(s.wait(1000), -UK_ETIMEDOUT);
 }
 
 TEST(FormatTest, Conversions) {

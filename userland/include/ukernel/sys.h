@@ -83,7 +83,7 @@
  *   ReadUser      0x0004  user_addr    kernel_buf_id  len      0        0           crate
  *   WriteUser     0x0005  user_addr    kernel_buf_id  len      0        0           crate
  *   Yield         0x0100  0            0              0        0        0           crate
- *   BlockThread   0x0101  timeout_ns   0              0        0        0           crate
+ *   BlockThread   0x0101  timeout_ns   futex_va       expected unlock_va 0          crate+ours
  *   ThreadCreate  0x0102  entry        stack_top      arg      tls      flags       crate
  *   ThreadExit    0x0103  exit_code    0              0        0        0           crate
  *   FutexWake     0x0104  addr         count          0        0        0           crate
@@ -116,7 +116,10 @@
  *   Results (ours): VfsOpen, NetConnect, NetListen, NetAccept, NetUdpBind
  *   return a new handle; reads/writes/sends/receives return a byte count;
  *   VfsSeek the new offset (whence = UK_SEEK_*); ThreadCreate a thread id;
- *   FutexWake the number woken; GetTimeNs nanoseconds; CheckSignals the
+ *   FutexWake the number woken; BlockThread 0 when woken, -ETIMEDOUT (flag
+ *   TIMER_EXPIRED), -EAGAIN if *futex_va != expected; its unlock_va (0 =
+ *   none) is set to 0 by the kernel when it consumes the entry (the ring
+ *   lock; docs/threads.md); GetTimeNs nanoseconds; CheckSignals the
  *   pending-signal bitmask; GetDomainId / GetParentId a domain id; other
  *   ops 0. A NetAccept / NetUdpRecv addr_ptr of 0 means "don't report the
  *   peer address"; addrlen is the size of the buffer at addr_ptr.
