@@ -38,6 +38,9 @@ uk_completion g_out[kOutCap];
 
 constexpr int32_t kNoRef = -1;
 
+// One VfsRead / VfsWrite moves at most UK_VFS_MAX_IO_BYTES: a short count.
+uint64_t io_len(size_t len) { return len > UK_VFS_MAX_IO_BYTES ? UK_VFS_MAX_IO_BYTES : len; }
+
 uint64_t tag_of(const uk_batch& b, uint32_t index) {
     return UK_BATCH_TAG | (static_cast<uint64_t>(b.serial) << 16) | index;
 }
@@ -187,13 +190,13 @@ int uk_batch_open(struct uk_batch* b, const char* path, uint32_t flags, uint32_t
 
 int uk_batch_read(struct uk_batch* b, int fd, void* buf, size_t len) noexcept {
     if (fd == UK_STDOUT_FILENO || fd == UK_STDERR_FILENO) return done_now(b, -UK_EBADF);
-    return add_fd_op(b, fd, kRaw, UK_OP_VFS_READ, reinterpret_cast<uintptr_t>(buf), len, UK_VFS_OFFSET_CURRENT, 0,
+    return add_fd_op(b, fd, kRaw, UK_OP_VFS_READ, reinterpret_cast<uintptr_t>(buf), io_len(len), UK_VFS_OFFSET_CURRENT, 0,
                      0);
 }
 
 int uk_batch_pread(struct uk_batch* b, int fd, void* buf, size_t len, int64_t offset) noexcept {
     if (!offset_ok(offset)) return done_now(b, -UK_EINVAL);
-    return add_fd_op(b, fd, kRaw, UK_OP_VFS_READ, reinterpret_cast<uintptr_t>(buf), len,
+    return add_fd_op(b, fd, kRaw, UK_OP_VFS_READ, reinterpret_cast<uintptr_t>(buf), io_len(len),
                      static_cast<uint64_t>(offset), 0, -UK_ESPIPE);
 }
 
@@ -205,13 +208,13 @@ int uk_batch_write(struct uk_batch* b, int fd, const void* buf, size_t len) noex
         return e == nullptr ? -UK_ENOBUFS : index_of(b, e);
     }
     if (fd == UK_STDIN_FILENO) return done_now(b, -UK_EBADF);
-    return add_fd_op(b, fd, kRaw, UK_OP_VFS_WRITE, reinterpret_cast<uintptr_t>(buf), len, UK_VFS_OFFSET_CURRENT, 0,
+    return add_fd_op(b, fd, kRaw, UK_OP_VFS_WRITE, reinterpret_cast<uintptr_t>(buf), io_len(len), UK_VFS_OFFSET_CURRENT, 0,
                      0);
 }
 
 int uk_batch_pwrite(struct uk_batch* b, int fd, const void* buf, size_t len, int64_t offset) noexcept {
     if (!offset_ok(offset)) return done_now(b, -UK_EINVAL);
-    return add_fd_op(b, fd, kRaw, UK_OP_VFS_WRITE, reinterpret_cast<uintptr_t>(buf), len,
+    return add_fd_op(b, fd, kRaw, UK_OP_VFS_WRITE, reinterpret_cast<uintptr_t>(buf), io_len(len),
                      static_cast<uint64_t>(offset), 0, -UK_ESPIPE);
 }
 

@@ -22,6 +22,11 @@ int64_t call(uint16_t op, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uin
     return uk_ring_call(op, args, 0);
 }
 
+// One VfsRead / VfsWrite moves at most UK_VFS_MAX_IO_BYTES (the kernel
+// refuses more with -EINVAL): longer requests become short counts, which
+// read(2) / write(2) allow.
+uint64_t io_len(size_t len) { return len > UK_VFS_MAX_IO_BYTES ? UK_VFS_MAX_IO_BYTES : len; }
+
 size_t cstrlen(const char* s) {
     size_t n = 0;
     while (s[n] != '\0') ++n;
@@ -85,7 +90,7 @@ int64_t uk_read(int fd, void* buf, size_t len) noexcept {
     if (fd == UK_STDIN_FILENO) return 0;  // the console has no input: end of file
     uint64_t h;
     if (!handle_of(fd, &h)) return -UK_EBADF;
-    return call(UK_OP_VFS_READ, h, reinterpret_cast<uintptr_t>(buf), len, UK_VFS_OFFSET_CURRENT);
+    return call(UK_OP_VFS_READ, h, reinterpret_cast<uintptr_t>(buf), io_len(len), UK_VFS_OFFSET_CURRENT);
 }
 
 int64_t uk_write(int fd, const void* buf, size_t len) noexcept {
@@ -95,7 +100,7 @@ int64_t uk_write(int fd, const void* buf, size_t len) noexcept {
     }
     uint64_t h;
     if (!handle_of(fd, &h)) return -UK_EBADF;
-    return call(UK_OP_VFS_WRITE, h, reinterpret_cast<uintptr_t>(buf), len, UK_VFS_OFFSET_CURRENT);
+    return call(UK_OP_VFS_WRITE, h, reinterpret_cast<uintptr_t>(buf), io_len(len), UK_VFS_OFFSET_CURRENT);
 }
 
 int64_t uk_pread(int fd, void* buf, size_t len, int64_t offset) noexcept {
@@ -103,7 +108,7 @@ int64_t uk_pread(int fd, void* buf, size_t len, int64_t offset) noexcept {
     if (is_console(fd)) return -UK_ESPIPE;
     if (!handle_of(fd, &h)) return -UK_EBADF;
     if (!offset_ok(offset)) return -UK_EINVAL;
-    return call(UK_OP_VFS_READ, h, reinterpret_cast<uintptr_t>(buf), len, static_cast<uint64_t>(offset));
+    return call(UK_OP_VFS_READ, h, reinterpret_cast<uintptr_t>(buf), io_len(len), static_cast<uint64_t>(offset));
 }
 
 int64_t uk_pwrite(int fd, const void* buf, size_t len, int64_t offset) noexcept {
@@ -111,7 +116,7 @@ int64_t uk_pwrite(int fd, const void* buf, size_t len, int64_t offset) noexcept 
     if (is_console(fd)) return -UK_ESPIPE;
     if (!handle_of(fd, &h)) return -UK_EBADF;
     if (!offset_ok(offset)) return -UK_EINVAL;
-    return call(UK_OP_VFS_WRITE, h, reinterpret_cast<uintptr_t>(buf), len, static_cast<uint64_t>(offset));
+    return call(UK_OP_VFS_WRITE, h, reinterpret_cast<uintptr_t>(buf), io_len(len), static_cast<uint64_t>(offset));
 }
 
 int64_t uk_close(int fd) noexcept {

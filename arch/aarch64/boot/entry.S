@@ -15,6 +15,8 @@
 .equ SCR_EL3_NS,  (1 << 0)
 .equ SCR_EL3_HCE, (1 << 8)
 .equ SCR_EL3_RW,  (1 << 10)
+.equ SCR_EL3_FGTEN, (1 << 27)   // EL2 may use the FEAT_FGT registers
+.equ ID_AA64MMFR0_FGT_SHIFT, 56
 // SPSR: return to EL2h with D, A, I, F masked.
 .equ SPSR_EL2H_MASKED, 0x3c9
 // SCTLR_EL2 with MMU and caches off; bits 29:28, 23:22, 18, 16, 11, 5:4 are RES1.
@@ -89,7 +91,11 @@ primary_entry:
 uk_el3_enter_el2:
     mov     x19, x0
     mov     x1, #(SCR_EL3_NS | SCR_EL3_HCE | SCR_EL3_RW)
-    msr     scr_el3, x1
+    mrs     x2, id_aa64mmfr0_el1
+    ubfx    x2, x2, #ID_AA64MMFR0_FGT_SHIFT, #4
+    cbz     x2, 7f
+    orr     x1, x1, #SCR_EL3_FGTEN
+7:  msr     scr_el3, x1
     ldr     x1, =SCTLR_EL2_RES1
     msr     sctlr_el2, x1
     mov     x1, #SPSR_EL2H_MASKED

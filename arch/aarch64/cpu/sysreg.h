@@ -44,6 +44,9 @@ UK_SYSREG_READ(far_el2, far_el2)
 UK_SYSREG_READ(hpfar_el2, hpfar_el2)
 UK_SYSREG_RW(tpidr_el2, tpidr_el2)
 
+// FEAT_FGT: fine-grained traps of EL0/EL1 instructions to EL2.
+UK_SYSREG_RW(hfgitr_el2, S3_4_C1_C1_6)
+
 // A domain's EL1 and EL0 state (switched per domain by the kernel).
 UK_SYSREG_RW(sctlr_el1, sctlr_el1)
 UK_SYSREG_RW(tcr_el1, tcr_el1)

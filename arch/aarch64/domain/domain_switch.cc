@@ -78,10 +78,17 @@ constexpr uint64_t kCpacrFpTrap = 0;
 // CNTKCTL_EL1.EL0VCTEN: EL0 may read the virtual counter (and CNTFRQ_EL0).
 constexpr uint64_t kCntkctlEl0Vcten = 1ull << 1;
 
+// FEAT_FGT (ID_AA64MMFR0_EL1.FGT, bits [59:56]): HFGITR_EL2.SVC_EL0 (bit 52)
+// sends EL0's svc straight to EL2, skipping the EL1 gateway hop.
+constexpr unsigned kMmfr0FgtShift = 56;
+constexpr uint64_t kMmfr0FgtMask = 0xf;
+constexpr uint64_t kHfgitrSvcEl0 = 1ull << 52;
+
 // SPSR for EL0t with interrupts unmasked (they are routed to EL2 anyway).
 constexpr uint64_t kSpsrEl0t = 0;
 
 Thread* g_current = nullptr;
+bool g_fgt_svc = false;
 
 void configure_el1_for_domains() {
   const uint64_t parange = read_id_aa64mmfr0_el1() & kParangeMask;
@@ -95,6 +102,13 @@ void configure_el1_for_domains() {
   write_cpacr_el1(kCpacrFpTrap);
   write_cntkctl_el1(kCntkctlEl0Vcten);
   write_hcr_el2(read_hcr_el2() | kHcrVm);
+  if (((read_id_aa64mmfr0_el1() >> kMmfr0FgtShift) & kMmfr0FgtMask) != 0) {
+    write_hfgitr_el2(kHfgitrSvcEl0);
+    g_fgt_svc = true;
+    kprintf("domains: svc trapped to EL2 directly (FEAT_FGT)\n");
+  } else {
+    kprintf("domains: svc through the EL1 gateway\n");
+  }
   isb();
 }
 
@@ -171,8 +185,15 @@ Thread* lower_el_sync(Thread& d, TrapFrame& frame) {
     f.address_valid = false;
     return thread_on_fault(d, f);
   }
-  // Taken directly to EL2 from EL0: WFI/WFE traps and stage-2 aborts.
+  // Taken directly to EL2 from EL0: svc under FEAT_FGT, WFI/WFE traps and
+  // stage-2 aborts.
   save_regs(d, frame, frame.elr, frame.spsr);
+  if (ec == ExceptionClass::kSvc64) {
+    // A fine-grained trap of svc reports the svc itself in ELR_EL2 (unlike
+    // a normal svc exception): resume after it.
+    d.regs.pc += 4;
+    return thread_on_svc(d);
+  }
   if (ec == ExceptionClass::kWfx) {
     d.regs.pc += 4;  // resume after the WFI/WFE once the domain runs again
     return thread_on_idle(d);

@@ -23,8 +23,8 @@
 /* VfsRead / VfsWrite offset meaning "the handle's current position". */
 #define UK_VFS_OFFSET_CURRENT UINT64_MAX
 
-/* Most bytes one VfsRead / VfsWrite transfers (a larger len gives a short
- * count, as read(2)/write(2) may). */
+/* Most bytes one VfsRead / VfsWrite transfers (the kernel refuses a larger
+ * len with -EINVAL; split bigger transfers into several ops). */
 #define UK_VFS_MAX_IO_BYTES 65536u
 
 /* Most bytes in a VfsOpen path (no NUL needed; path_len counts bytes). */
