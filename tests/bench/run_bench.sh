@@ -8,11 +8,12 @@ set -euo pipefail
 image=$1 rt_image=$2 cpu=${3:-cortex-a72}
 log=$(mktemp) rt_log=$(mktemp)
 trap 'rm -f "$log" "$rt_log"' EXIT
-boot() { # image log
+boot() { # image log [extra qemu args]
+  local img=$1 out=$2; shift 2
   timeout 300 qemu-system-aarch64 -M virt,virtualization=on,dtb-randomness=off -cpu "$cpu" -m 1G \
     -icount shift=0,sleep=off -nographic -no-reboot -nic none -semihosting-config enable=on,target=native \
-    -kernel "$1" </dev/null >"$2" 2>&1 || { cat "$2"; echo "bench: QEMU failed on $1" >&2; exit 1; }
-  tr -d '\r' <"$2" >"$2.clean" && mv "$2.clean" "$2"
+    -kernel "$img" "$@" </dev/null >"$out" 2>&1 || { cat "$out"; echo "bench: QEMU failed on $img" >&2; exit 1; }
+  tr -d '\r' <"$out" >"$out.clean" && mv "$out.clean" "$out"
 }
 boot "$image" "$log"
 boot "$rt_image" "$rt_log"
@@ -46,3 +47,14 @@ jitter=$(sed -nE 's/^sched: [^ ]+ rt .* worst_jitter=([0-9]+) .*/\1/p' "$rt_log"
 hp_jitter=$(sed -nE 's/^sched: p10\/main rt .* worst_jitter=([0-9]+) .*/\1/p' "$rt_log")
 echo "bench jitter_worst: $(to_insn "$jitter") insn/op"
 echo "bench jitter_worst_highest_priority: $(to_insn "$hp_jitter") insn/op"
+
+# With FEAT_FGT (-cpu max) the kernel traps svc directly; the same image with
+# ukernel.svc=gateway measures the EL1 gateway path on the same CPU.
+if grep -q "svc trapped to EL2 directly" "$log"; then
+  gw_log=$(mktemp)
+  boot "$image" "$gw_log" -append ukernel.svc=gateway
+  ticks=$(sed -nE 's/^\[bench\] bench: null_submit n=([0-9]+) cntvct=([0-9]+)$/\1 \2/p' "$gw_log")
+  rm -f "$gw_log"
+  read -r ops t <<<"$ticks"
+  awk -v t="$t" -v o="$ops" -v hz="$hz" 'BEGIN { printf "bench null_submit_roundtrip_via_gateway: %d insn/op\n", (t * 1e9 / hz) / o + 0.5 }'
+fi

@@ -45,6 +45,10 @@ struct FakeKernel {
         const uint64_t h = e.args[0];
         if (static_cast<KernelOp>(e.opcode) != KernelOp::VfsOpen && (h >= handles.size() || !handles[h].open))
             return -UK_EBADF;
+        if ((static_cast<KernelOp>(e.opcode) == KernelOp::VfsRead ||
+             static_cast<KernelOp>(e.opcode) == KernelOp::VfsWrite) &&
+            e.args[2] > UK_VFS_MAX_IO_BYTES)
+            return -UK_EINVAL;  // as kernel/domain/io_ops.cc
         switch (static_cast<KernelOp>(e.opcode)) {
             case KernelOp::VfsOpen: {
                 const std::string path(reinterpret_cast<const char*>(e.args[0]), e.args[1]);
@@ -457,4 +461,20 @@ TEST_F(PosixTest, BatchLargerThanTheRing) {
     EXPECT_EQ(uk_batch_submit(&b), 0);
     EXPECT_EQ(uk_batch_result(&b, k), 0);
     EXPECT_EQ(kernel.seen.size() - before, 1u);
+}
+
+TEST_F(PosixTest, LongReadsAndWritesBecomeShortCounts) {
+    kernel.fs["/big"] = "";
+    const int64_t fd = uk_open("/big", UK_O_RDWR, 0);
+    ASSERT_GE(fd, 3);
+    static char buf[100000];
+    EXPECT_EQ(uk_write(static_cast<int>(fd), buf, sizeof buf), 65536) << "one op: at most 64 KiB";
+    EXPECT_EQ(last().args[2], UK_VFS_MAX_IO_BYTES);
+    EXPECT_EQ(uk_pread(static_cast<int>(fd), buf, sizeof buf, 0), 65536);
+    EXPECT_EQ(last().args[2], UK_VFS_MAX_IO_BYTES);
+    ukernel::posix::Batch<2> b;
+    const int r = b.pread(static_cast<int>(fd), buf, sizeof buf, 1000);
+    EXPECT_EQ(b.submit(), 0);
+    EXPECT_EQ(b.result(r), 65536 - 1000);
+    EXPECT_EQ(last().args[2], UK_VFS_MAX_IO_BYTES);
 }

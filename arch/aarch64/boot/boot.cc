@@ -3,7 +3,10 @@
 // the device tree, EL2 control state, memory, the MMU, the GIC and the timer,
 // then enters the portable kernel.
 #include "arch/aarch64/boot/el2_setup.h"
+#include <string.h>
+
 #include "arch/aarch64/cpu/sysreg.h"
+#include "arch/aarch64/domain/domain_switch.h"
 #include "arch/aarch64/gic/gic.h"
 #include "arch/aarch64/mmu/el2_mmu.h"
 #include "arch/aarch64/psci/psci.h"
@@ -57,6 +60,20 @@ uint64_t total_ram(const BootInfo& info) {
   uint64_t total = 0;
   for (size_t i = 0; i < info.memory_count; ++i) total += info.memory[i].size;
   return total;
+}
+
+// True when the space-separated bootargs contain `word` exactly.
+bool bootargs_contain(const char* args, const char* word) {
+  if (args == nullptr) return false;
+  const size_t n = strlen(word);
+  for (const char* p = args; *p != '\0';) {
+    while (*p == ' ') ++p;
+    const char* end = p;
+    while (*end != '\0' && *end != ' ') ++end;
+    if (static_cast<size_t>(end - p) == n && strncmp(p, word, n) == 0) return true;
+    p = end;
+  }
+  return false;
 }
 
 [[noreturn]] void refuse_el(unsigned el) {
@@ -137,6 +154,7 @@ extern "C" [[noreturn]] void boot_main(uint64_t dtb_phys, uint64_t entry_el) {
     halt_forever();
   }
   bsp::board_late_init(info);
+  if (bootargs_contain(info.bootargs, "ukernel.svc=gateway")) allow_direct_svc_trap(false);
 
   GicConfig gic{};
   gic.version = static_cast<unsigned>(info.gic.version);

@@ -89,6 +89,7 @@ constexpr uint64_t kSpsrEl0t = 0;
 
 Thread* g_current = nullptr;
 bool g_fgt_svc = false;
+bool g_allow_fgt = true;
 
 void configure_el1_for_domains() {
   const uint64_t parange = read_id_aa64mmfr0_el1() & kParangeMask;
@@ -102,7 +103,7 @@ void configure_el1_for_domains() {
   write_cpacr_el1(kCpacrFpTrap);
   write_cntkctl_el1(kCntkctlEl0Vcten);
   write_hcr_el2(read_hcr_el2() | kHcrVm);
-  if (((read_id_aa64mmfr0_el1() >> kMmfr0FgtShift) & kMmfr0FgtMask) != 0) {
+  if (g_allow_fgt && ((read_id_aa64mmfr0_el1() >> kMmfr0FgtShift) & kMmfr0FgtMask) != 0) {
     write_hfgitr_el2(kHfgitrSvcEl0);
     g_fgt_svc = true;
     kprintf("domains: svc trapped to EL2 directly (FEAT_FGT)\n");
@@ -214,6 +215,8 @@ Thread* lower_el_sync(Thread& d, TrapFrame& frame) {
 }
 
 }  // namespace
+
+void allow_direct_svc_trap(bool allow) { g_allow_fgt = allow; }
 
 void enter_first_thread(Thread& first) {
   configure_el1_for_domains();

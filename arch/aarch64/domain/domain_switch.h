@@ -10,6 +10,10 @@ namespace uk::arch {
 // from now on the kernel runs only in exception handlers.
 [[noreturn]] void enter_first_thread(Thread& first);
 
+// With FEAT_FGT the kernel traps EL0's svc directly; `false` keeps the EL1
+// gateway (bootarg ukernel.svc=gateway), e.g. to measure one against the other.
+void allow_direct_svc_trap(bool allow);
+
 // Every exception from EL0/EL1 (a domain) comes here from the vectors.
 void handle_lower_el_exception(TrapFrame& frame, VectorKind kind);
 
