@@ -72,6 +72,13 @@ struct Thread {
   uint16_t block_submit_flags = 0;
 };
 
+// A `thread:` line of the manifest: real-time parameters a thread may take.
+struct ThreadSpec {
+  uint64_t period_ticks = 0;  // 0: best effort
+  uint64_t budget_ticks = 0;
+  bool bound = false;         // a live thread holds this slot
+};
+
 struct Domain {
   uint32_t id = 0;  // 1-based; 0 means "the kernel" (a domain's parent id when it has none)
   uint32_t parent_id = 0;
@@ -89,6 +96,8 @@ struct Domain {
   AddressSpace* address_space = nullptr;
   RingState ring;
   Thread* threads[kMaxThreadsPerDomain] = {};
+  ThreadSpec specs[kMaxThreadsPerDomain];
+  uint32_t spec_count = 0;
   PhysAddr kernel_buffers[kKernelBuffers];  // allocated on first use, charged to the quota
   vfs::DomainFiles files;                   // handle table and path grants
   signals::SignalState signals;

@@ -151,6 +151,7 @@ void thread_finish(Thread& t, int64_t code) {
   if (t.state == ThreadState::kBlocked && d.ring.pending > 0) d.ring.pending -= 1;
   t.state = ThreadState::kExited;
   t.exit_code = code;
+  if (t.manifest_index != 0) d.specs[t.manifest_index].bound = false;
   scheduler_exit(t);
   g_need_resched = true;
   if (d.live_threads > 0) --d.live_threads;

@@ -112,12 +112,19 @@ Status create_domain(Domain& d, const bundle::DomainRecord& rec, const void* elf
   // Real-time parameters in timer ticks: budgets rounded up, periods down
   // (the conservative direction for the analysis).
   const uint64_t hz = hal::timer_frequency_hz();
-  if (rec.threads[0].period_us != 0 &&
-      (!sched::period_us_to_ticks(rec.threads[0].period_us, hz, &t.period_ticks) ||
-       !sched::budget_us_to_ticks(rec.threads[0].budget_us, hz, &t.budget_ticks))) {
-    *reason = "period or budget out of range for this timer";
-    return Errno::kRange;
+  d.spec_count = rec.thread_count < kMaxThreadsPerDomain ? rec.thread_count : kMaxThreadsPerDomain;
+  for (uint32_t k = 0; k < d.spec_count; ++k) {
+    ThreadSpec& spec = d.specs[k];
+    if (rec.threads[k].period_us != 0 &&
+        (!sched::period_us_to_ticks(rec.threads[k].period_us, hz, &spec.period_ticks) ||
+         !sched::budget_us_to_ticks(rec.threads[k].budget_us, hz, &spec.budget_ticks))) {
+      *reason = "period or budget out of range for this timer";
+      return Errno::kRange;
+    }
   }
+  t.period_ticks = d.specs[0].period_ticks;
+  t.budget_ticks = d.specs[0].budget_ticks;
+  d.specs[0].bound = true;
   t.regs.pc = image.entry;
   t.regs.sp = domain_layout::kStackTop;
   t.regs.x[0] = d.id;

@@ -119,15 +119,25 @@ OpResult block_thread(Thread& t, const SubmitEntry& e) {
   return OpResult{0, OpDisposition::kPending};
 }
 
-// ThreadCreate(entry, stack_top, arg, tls, flags): a best-effort thread of
-// the caller's domain that starts at `entry` with x0 = arg, sp = stack_top,
-// TPIDR_EL0 = tls. flags must be 0 (real-time threads are declared in the
-// manifest, see docs/scheduler.md). Returns the new thread's id.
+// ThreadCreate(entry, stack_top, arg, tls, flags): a thread of the caller's
+// domain that starts at `entry` with x0 = arg, sp = stack_top, TPIDR_EL0 =
+// tls. flags 0: best effort; UK_THREAD_RT_SLOT | k: real time with the
+// period and budget of the manifest's k-th thread line (docs/scheduler.md).
+// Returns the new thread's id.
 OpResult thread_create(Thread& t, const SubmitEntry& e) {
   Domain& d = *t.domain;
   const uint64_t entry = e.args[0];
   const uint64_t stack_top = e.args[1];
-  if (e.args[4] != 0) return fail(Errno::kInval);
+  const uint64_t flags = e.args[4];
+  uint32_t slot = 0;
+  if (flags != 0) {
+    slot = static_cast<uint32_t>(flags & UK_THREAD_SLOT_MASK);
+    if ((flags & ~static_cast<uint64_t>(UK_THREAD_RT_SLOT | UK_THREAD_SLOT_MASK)) != 0 ||
+        (flags & UK_THREAD_RT_SLOT) == 0 || slot == 0 || slot >= d.spec_count || d.specs[slot].period_ticks == 0) {
+      return fail(Errno::kInval);
+    }
+    if (d.specs[slot].bound) return fail(Errno::kExist);
+  }
   if ((entry & 3) != 0 || !user_executable(d, entry, 4)) return fail(Errno::kFault);
   if ((stack_top & 15) != 0 || stack_top < 16) return fail(Errno::kInval);
   if (!user_range(d, stack_top - 16, 16, Access::kWrite).ok()) return fail(Errno::kFault);
@@ -140,8 +150,16 @@ OpResult thread_create(Thread& t, const SubmitEntry& e) {
   n.regs.x[0] = e.args[2];
   n.regs.tpidr = e.args[3];
   n.regs.pstate = t.regs.pstate;
+  n.manifest_index = slot;
+  n.period_ticks = d.specs[slot].period_ticks;
+  n.budget_ticks = d.specs[slot].budget_ticks;
+  if (slot != 0) d.specs[slot].bound = true;
   const char* why = "";
-  if (Status s = thread_start(n, &why); !s.ok()) return fail(s.error());
+  if (Status s = thread_start(n, &why); !s.ok()) {
+    if (slot != 0) d.specs[slot].bound = false;
+    kprintf("domain '%s': ThreadCreate refused: %s\n", d.name, why);
+    return fail(s.error());
+  }
   return ok(n.id);
 }
 

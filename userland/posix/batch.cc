@@ -31,10 +31,23 @@ constexpr uint32_t kChunk = UK_RING_SIZE;
 // waiting (not ours: dropped).
 constexpr uint32_t kOutCap = 2 * UK_RING_SIZE;
 
-// Scratch for one chunk (the layer is single-threaded, like the ring client).
+// Scratch for one chunk: too big for a thread's stack, so shared and
+// guarded by g_scratch_lock (taken for a whole uk_batch_submit; the ring lock
+// is taken inside it, never the other way round).
 uk_op g_ops[kChunk];
 uint32_t g_index[kChunk];
 uk_completion g_out[kOutCap];
+uint32_t g_scratch_lock = 0;
+
+// The ring lock's protocol (ukernel/ring.h): exchange, else wait with WFE.
+struct ScratchGuard {
+    ScratchGuard() {
+        if (__atomic_exchange_n(&g_scratch_lock, 1u, __ATOMIC_ACQUIRE) != 0) uk_ring_lock_wait(&g_scratch_lock);
+    }
+    ~ScratchGuard() { __atomic_store_n(&g_scratch_lock, 0u, __ATOMIC_RELEASE); }
+    ScratchGuard(const ScratchGuard&) = delete;
+    ScratchGuard& operator=(const ScratchGuard&) = delete;
+};
 
 constexpr int32_t kNoRef = -1;
 
@@ -291,6 +304,7 @@ int uk_batch_op(struct uk_batch* b, uint16_t opcode, const uint64_t* args) noexc
 }
 
 int64_t uk_batch_submit(struct uk_batch* b) noexcept {
+    const ScratchGuard guard;
     b->submits = 0;
     b->waves = 0;
     ++b->serial;

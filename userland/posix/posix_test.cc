@@ -412,7 +412,9 @@ TEST_F(PosixTest, BatchOpenReadCloseWithReferencesTakesTwoWaves) {
     EXPECT_FALSE(kernel.handles[1].open);
     // The read of the failed open never reached the kernel.
     for (const SubmitEntry& e : kernel.seen) {
-        if (e.opcode == UK_OP_VFS_READ) EXPECT_NE(e.args[1], reinterpret_cast<uintptr_t>(bc));
+        if (e.opcode == UK_OP_VFS_READ) {
+            EXPECT_NE(e.args[1], reinterpret_cast<uintptr_t>(bc));
+        }
     }
 }
 

@@ -140,6 +140,8 @@ const struct uk_abi_fact *uk_abi_c_facts(size_t *count) {
         FACT("seek.SET", UK_SEEK_SET),
         FACT("seek.CUR", UK_SEEK_CUR),
         FACT("seek.END", UK_SEEK_END),
+        FACT("thread_flags.RT_SLOT", UK_THREAD_RT_SLOT),
+        FACT("thread_flags.SLOT_MASK", UK_THREAD_SLOT_MASK),
         /* FNV-1a / SubsystemId */
         FACT("fnv.offset_basis", UK_FNV1A64_OFFSET_BASIS),
         FACT("fnv.prime", UK_FNV1A64_PRIME),

@@ -142,6 +142,9 @@ constexpr Expected kExpected[] = {
     {"seek.SET", 0},
     {"seek.CUR", 1},
     {"seek.END", 2},
+    // thread_flags: ours (ThreadCreate real-time slot binding).
+    {"thread_flags.RT_SLOT", 0x100},
+    {"thread_flags.SLOT_MASK", 0xff},
     // FNV-1a 64 (SubsystemId). Known values: the FNV reference vectors for
     // "", "a", "foobar"; "posix"/"vmm" from abi.md.
     {"fnv.offset_basis", 0xcbf29ce484222325ull},
@@ -287,6 +290,8 @@ Facts CxxFacts() {
         {"map.POPULATE", sys::map::POPULATE},
         {"clock.REALTIME", sys::clock::REALTIME},
         {"clock.MONOTONIC", sys::clock::MONOTONIC},
+        {"thread_flags.RT_SLOT", sys::thread_flags::RT_SLOT},
+        {"thread_flags.SLOT_MASK", sys::thread_flags::SLOT_MASK},
         {"seek.SET", sys::seek::SET},
         {"seek.CUR", sys::seek::CUR},
         {"seek.END", sys::seek::END},

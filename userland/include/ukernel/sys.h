@@ -267,6 +267,14 @@ enum uk_kernel_op {
 #define UK_SEEK_CUR 1u
 #define UK_SEEK_END 2u
 
+/* ---- thread_flags (u64, ThreadCreate flags; ours) ------------------------
+ * 0: a best-effort thread. UK_THREAD_RT_SLOT | k: a real-time thread with
+ * the period and budget of the k-th `thread:` line of the domain's manifest
+ * (k >= 1; line 0 is the main thread), admitted by response-time analysis
+ * (-EBUSY if it would make a thread miss, -EEXIST if slot k is in use).  */
+#define UK_THREAD_RT_SLOT 0x100u
+#define UK_THREAD_SLOT_MASK 0xffu
+
 /* ---- subsystem: 64-bit FNV-1a ------------------------------------------- */
 #define UK_FNV1A64_OFFSET_BASIS UINT64_C(0xcbf29ce484222325)
 #define UK_FNV1A64_PRIME UINT64_C(0x100000001b3)
@@ -356,6 +364,11 @@ inline constexpr uint32_t SET = UK_SEEK_SET;
 inline constexpr uint32_t CUR = UK_SEEK_CUR;
 inline constexpr uint32_t END = UK_SEEK_END;
 }  // namespace seek
+
+namespace thread_flags {
+inline constexpr uint64_t RT_SLOT = UK_THREAD_RT_SLOT;
+inline constexpr uint64_t SLOT_MASK = UK_THREAD_SLOT_MASK;
+}  // namespace thread_flags
 
 }  // namespace kernel_op
 
@@ -595,6 +608,7 @@ namespace prot = kernel_op::prot;
 namespace map = kernel_op::map;
 namespace clock = kernel_op::clock;
 namespace seek = kernel_op::seek;
+namespace thread_flags = kernel_op::thread_flags;
 using submit_ring::CompleteEntry;
 using submit_ring::RING_MAP_BYTES;
 using submit_ring::RING_MASK;

@@ -255,6 +255,7 @@ void test_quota() {
         chunks[n++] = last;
     }
     check("64 KiB mappings until the quota is exhausted: -ENOMEM", last, -UK_ENOMEM);
+    uk_printf("ops_all: quota: %d mappings of 64 KiB before -ENOMEM\n", n);
     check_true("at least one fit, and no more than the 1 MiB quota",
                n >= 1 && static_cast<uint64_t>(n) * kChunk <= kQuotaBytes);
     int unmapped = 0;

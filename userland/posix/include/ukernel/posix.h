@@ -24,6 +24,13 @@
  *   thread-local storage in domains yet, so it is shared by the domain's
  *   threads; multi-threaded code should use the raw forms.
  *
+ * Threads
+ *   Every call goes through the ring client, which takes the domain's ring
+ *   lock (ukernel/ring.h), so raw forms and batches may be used from several
+ *   threads; batches share scratch space under a lock of their own. One
+ *   struct uk_batch must be used by one thread at a time. Only errno is
+ *   shared.
+ *
  * File descriptors
  *   fd = VFS handle + 3 (UK_POSIX_FD_BASE). fds 0, 1, 2 are the console:
  *   read(0) returns 0 (end of file), write(1 or 2) prints through
@@ -44,7 +51,7 @@
  * (kill, uk_check_signals), exit (exit), debug (write to fd 1/2). Without
  * one the call fails with EPERM.
  *
- * Freestanding C11 / C++20; not thread safe (like the ring client).
+ * Freestanding C11 / C++20. Build: deps = ["//userland/posix"].
  */
 #ifndef UKERNEL_POSIX_H
 #define UKERNEL_POSIX_H
