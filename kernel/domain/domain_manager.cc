@@ -162,17 +162,27 @@ void thread_finish(Thread& t, int64_t code) {
   }
 }
 
+uint64_t next_block_sequence() {
+  static uint64_t sequence = 0;
+  return ++sequence;
+}
+
 uint32_t futex_wake(Domain& d, uint64_t va, uint32_t count) {
   uint32_t woken = 0;
-  for (Thread* t : d.threads) {
-    if (woken == count) break;
-    if (t == nullptr || t->state != ThreadState::kBlocked || t->futex_va != va) continue;
-    t->state = ThreadState::kReady;
-    t->futex_va = 0;
-    t->wake_deadline = 0;
-    complete_pending_op(d.ring, t->block_user_data, t->block_submit_flags, 0, 0);
-    scheduler_wake(*t);
+  while (woken < count) {
+    // The longest waiter first (at most kMaxThreadsPerDomain per pass).
+    Thread* oldest = nullptr;
+    for (Thread* t : d.threads) {
+      if (t == nullptr || t->state != ThreadState::kBlocked || t->futex_va != va) continue;
+      if (oldest == nullptr || t->block_seq < oldest->block_seq) oldest = t;
+    }
+    if (oldest == nullptr) break;
+    oldest->state = ThreadState::kReady;
+    oldest->futex_va = 0;
+    complete_pending_op(d.ring, oldest->block_user_data, oldest->block_submit_flags, 0, 0);
+    scheduler_wake(*oldest);
     g_need_resched = true;
+    g_timer_stale = true;
     ++woken;
   }
   return woken;
@@ -203,7 +213,10 @@ Thread* thread_on_fault(Thread& current, const DomainFault& fault) {
 }
 
 Thread* thread_on_idle(Thread& current) {
-  scheduler_yield(current);
+  // WFI/WFE: a best-effort thread goes to the back of the round robin; a
+  // real-time thread keeps its job (waiting is not finishing) and simply
+  // lets the policy decide again.
+  if (current.period_ticks == 0) scheduler_yield(current);
   return next_thread();
 }
 

@@ -69,6 +69,9 @@ uint32_t futex_wake(Domain& d, uint64_t va, uint32_t count);
 // on refusal the thread is discarded and *message says why.
 [[nodiscard]] Status thread_start(Thread& t, const char** message);
 
+// A number that increases with every BlockThread (FIFO futex wake order).
+[[nodiscard]] uint64_t next_block_sequence();
+
 // Asks for a scheduling decision when the current SYS_SUBMIT returns.
 void request_reschedule();
 

@@ -111,6 +111,7 @@ OpResult block_thread(Thread& t, const SubmitEntry& e) {
   }
   t.state = ThreadState::kBlocked;
   t.futex_va = futex_va;
+  t.block_seq = next_block_sequence();
   t.block_user_data = e.user_data;
   t.block_submit_flags = e.flags;
   // At least one tick, so a tiny timeout still means "a timeout".
@@ -160,6 +161,7 @@ OpResult thread_create(Thread& t, const SubmitEntry& e) {
     kprintf("domain '%s': ThreadCreate refused: %s\n", d.name, why);
     return fail(s.error());
   }
+  request_reschedule();  // the creator may now need a quantum, or be preempted
   return ok(n.id);
 }
 
