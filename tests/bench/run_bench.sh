@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Boots the benchmark image deterministically and turns the bench domain's
 # counter readings into instructions per operation.
-#   run_bench.sh BENCH_IMAGE RT_IMAGE [CPU]
+#   run_bench.sh BENCH_IMAGE RT_IMAGE THREADS_IMAGE [CPU]
 # With -icount shift=0 the virtual clock advances 1 ns per instruction, so
 # counter ticks * (1e9 / CNTFRQ) = instructions executed (user and kernel).
 set -euo pipefail
-image=$1 rt_image=$2 cpu=${3:-cortex-a72}
-log=$(mktemp) rt_log=$(mktemp)
-trap 'rm -f "$log" "$rt_log"' EXIT
+image=$1 rt_image=$2 threads_image=$3 cpu=${4:-cortex-a72}
+log=$(mktemp) rt_log=$(mktemp) threads_log=$(mktemp)
+trap 'rm -f "$log" "$rt_log" "$threads_log"' EXIT
 boot() { # image log [extra qemu args]
   local img=$1 out=$2; shift 2
   timeout 300 qemu-system-aarch64 -M virt,virtualization=on,dtb-randomness=off -cpu "$cpu" -m 1G \
@@ -17,13 +17,15 @@ boot() { # image log [extra qemu args]
 }
 boot "$image" "$log"
 boot "$rt_image" "$rt_log"
+boot "$threads_image" "$threads_log"
+cat "$threads_log" >>"$log"  # its "bench: thread_switch ..." line joins the others
 hz=$(sed -nE 's/^ukernel .* timer ([0-9]+) Hz$/\1/p' "$log")
 [ -n "$hz" ] || { cat "$log"; echo "bench: no banner" >&2; exit 1; }
 grep -q "bench: done" "$log" || { cat "$log"; echo "bench: the bench domain did not finish" >&2; exit 1; }
 echo "bench: QEMU virt, -cpu $cpu, -icount shift=0,sleep=off (1 insn = 1 ns), counter $hz Hz"
 # "bench: <phase> n=<ops> cntvct=<ticks>" -> insn/op. A Yield from the bench
 # domain runs its partner's Yield too: two domain switches per op.
-sed -nE 's/^\[bench\] bench: ([a-z_0-9]+) n=([0-9]+) cntvct=([0-9]+)$/\1 \2 \3/p' "$log" |
+sed -nE 's/^\[(bench|thread_switch)\] bench: ([a-z_0-9]+) n=([0-9]+) cntvct=([0-9]+)$/\2 \3 \4/p' "$log" |
 while read -r phase ops ticks; do
   per=1
   name=$phase
