@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "kernel/random/entropy.h"
+
 namespace uk {
 struct BootInfo;
 }
@@ -24,6 +26,8 @@ namespace uk::bsp {
 void board_console_init(const BootInfo& info);
 // Board-specific start-up after the MMU is on (firmware queries, ...).
 void board_late_init(const BootInfo& info);
+// A hardware entropy source on the board (after board_late_init), if any.
+[[nodiscard]] bool board_entropy_source(random::EntropySource* out);
 // Turns the board off; returns only if it could not.
 void board_power_off();
 

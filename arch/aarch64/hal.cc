@@ -5,6 +5,7 @@
 #include "arch/aarch64/cpu/sysreg.h"
 #include "arch/aarch64/domain/domain_switch.h"
 #include "arch/aarch64/timer/generic_timer.h"
+#include "bsp/board.h"
 
 namespace uk::hal {
 namespace {
@@ -52,6 +53,8 @@ random::EntropySource best_entropy_source(random::JitterState& jitter) {
     return random::EntropySource{.name = "RNDR (FEAT_RNG)", .quality = random::EntropyQuality::kHardware,
                                  .read = rndr_source_read};
   }
+  random::EntropySource board;
+  if (bsp::board_entropy_source(&board)) return board;
   jitter.read_counter = counter;
   return random::make_jitter_source(jitter);
 }

@@ -25,6 +25,9 @@ void board_console_init(const BootInfo& info) {
 
 void board_late_init(const BootInfo&) {}
 
+// virt has no RNG device the kernel drives (FEAT_RNG comes with -cpu max).
+bool board_entropy_source(random::EntropySource*) { return false; }
+
 void board_power_off() { arch::psci_system_off(); }
 
 }  // namespace uk::bsp

@@ -17,6 +17,7 @@
 #include "bsp/rpi4/gpio.h"
 #include "bsp/rpi4/mailbox.h"
 #include "bsp/rpi4/memory_map.h"
+#include "bsp/rpi4/rng200.h"
 #include "bsp/rpi4/property.h"
 #include "bsp/rpi4/secondary_cpus.h"
 #include "bsp/rpi4/watchdog.h"
@@ -219,8 +220,14 @@ void board_console_init(const BootInfo& info) {
   if (info.rpi.gpio.size != 0) route_uart0_pins(info.rpi.gpio.base.value());
 }
 
+bool g_rng200 = false;
+
 void board_late_init(const BootInfo& info) {
   print_console_info();
+  if (info.rpi.rng.size != 0) {
+    g_rng200 = rpi4::rng200_start(info.rpi.rng.base.value());
+    if (!g_rng200) kprintf("rpi4: the RNG200 at 0x%lx delivers no data\n", static_cast<unsigned long>(info.rpi.rng.base.value()));
+  }
   if (info.rpi.mailbox.size != 0) {
     print_firmware_info(info.rpi.mailbox.base.value());
   } else {
@@ -233,6 +240,12 @@ void board_late_init(const BootInfo& info) {
   } else {
     kprintf("rpi4: no PM watchdog in the device tree: power-off will halt the CPU instead\n");
   }
+}
+
+bool board_entropy_source(random::EntropySource* out) {
+  if (!g_rng200) return false;
+  *out = rpi4::rng200_source();
+  return true;
 }
 
 void board_power_off() {

@@ -90,7 +90,6 @@ void checkp_true(const char* what, int64_t rc, bool ok) {
 // ---- raw ops -------------------------------------------------------------------
 int64_t op(uint16_t code, uint64_t a0 = 0, uint64_t a1 = 0, uint64_t a2 = 0, uint64_t a3 = 0, uint64_t a4 = 0) {
     const uint64_t args[UK_SUBMIT_ARG_COUNT] = {a0, a1, a2, a3, a4};
-    if ((code >= 0x400 && code < 0x500) || (code >= 0x600 && code < 0x700)) return -UK_ENOSYS;
     return uk_ring_call(code, args, 0);
 }
 
