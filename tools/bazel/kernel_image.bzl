@@ -25,11 +25,15 @@ BARE_METAL = [
 def _platform_transition_impl(settings, attr):
     return {"//command_line_option:platforms": str(attr.platform)}
 
-_platform_transition = transition(
+# Builds a dependency for the platform named by the rule's `platform`
+# attribute (shared with ukernel_domain).
+platform_transition = transition(
     implementation = _platform_transition_impl,
     inputs = [],
     outputs = ["//command_line_option:platforms"],
 )
+
+_platform_transition = platform_transition
 
 def _one(attr_value):
     # Attributes with a Starlark transition arrive as a one-element list.

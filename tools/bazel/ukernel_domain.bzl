@@ -23,7 +23,9 @@ the toolchain's `static_executable` feature (-static -no-pie) instead.
 """
 
 load("@rules_cc//cc:defs.bzl", "cc_binary")
-load("//tools/bazel:kernel_image.bzl", "BARE_METAL")
+# kernel_image's transition: the program is always built for a bare-metal
+# AArch64 platform, whatever configuration asks for it.
+load("//tools/bazel:kernel_image.bzl", "BARE_METAL", _platform_transition = "platform_transition")
 
 DomainProgramInfo = provider(
     doc = "An EL0 domain program built by ukernel_domain.",
@@ -40,17 +42,6 @@ _RUNTIME = [
 ]
 
 _LINKER_SCRIPT = "//userland:runtime/domain.ld"
-
-def _platform_transition_impl(settings, attr):
-    return {"//command_line_option:platforms": str(attr.platform)}
-
-# Same approach as kernel_image's transition: the program is always built for
-# a bare-metal AArch64 platform, whatever configuration asks for it.
-_platform_transition = transition(
-    implementation = _platform_transition_impl,
-    inputs = [],
-    outputs = ["//command_line_option:platforms"],
-)
 
 def _one(attr_value):
     # Attributes with a Starlark transition arrive as a one-element list.
