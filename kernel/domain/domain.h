@@ -68,6 +68,7 @@ struct Thread {
   // While blocked in BlockThread: what wakes it and how to complete the op.
   uint64_t futex_va = 0;       // 0: a plain sleep
   uint64_t block_seq = 0;      // order of blocking: FutexWake wakes the longest waiter first
+  bool idle_backoff = false;   // blocked by WFI/WFE (no ring op to complete)
   uint64_t wake_deadline = 0;  // timer ticks, 0: no timeout
   uint64_t block_user_data = 0;
   uint16_t block_submit_flags = 0;

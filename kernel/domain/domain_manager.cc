@@ -46,6 +46,10 @@ void on_timer_expiry(void*) { g_timer_fired = true; }
 void on_block_timeout(Thread& t) {
   t.state = ThreadState::kReady;
   t.futex_va = 0;
+  if (t.idle_backoff) {
+    t.idle_backoff = false;
+    return;
+  }
   complete_pending_op(t.domain->ring, t.block_user_data, t.block_submit_flags,
                       -static_cast<int64_t>(Errno::kTimedOut), ukernel::sys::complete_flags::TIMER_EXPIRED);
 }
@@ -213,10 +217,18 @@ Thread* thread_on_fault(Thread& current, const DomainFault& fault) {
 }
 
 Thread* thread_on_idle(Thread& current) {
-  // WFI/WFE: a best-effort thread goes to the back of the round robin; a
-  // real-time thread keeps its job (waiting is not finishing) and simply
-  // lets the policy decide again.
-  if (current.period_ticks == 0) scheduler_yield(current);
+  // WFI/WFE: a best-effort thread goes to the back of the round robin. A
+  // real-time thread keeps its job (waiting is not finishing) but steps
+  // aside briefly: what it waits for (typically the ring lock) may be held
+  // by a lower-priority thread that must run to release it.
+  if (current.period_ticks == 0) {
+    scheduler_yield(current);
+  } else {
+    constexpr uint64_t kIdleBackoffMicros = 20;
+    current.state = ThreadState::kBlocked;
+    current.idle_backoff = true;
+    scheduler_block(current, hal::timer_frequency_hz() * kIdleBackoffMicros / 1'000'000 + 1);
+  }
   return next_thread();
 }
 
