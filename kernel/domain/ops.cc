@@ -19,8 +19,8 @@ using ukernel::sys::SubmitEntry;
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
 OpResult fail(Errno e) { return OpResult{-static_cast<int64_t>(e), OpDisposition::kDone}; }
+// A final result: a value >= 0, or -errno from the operation's helper.
 OpResult ok(int64_t value) { return OpResult{value, OpDisposition::kDone}; }
-OpResult ok_or_error(int64_t value) { return OpResult{value, OpDisposition::kDone}; }
 
 // Arguments an operation does not use must be zero (ukernel/sys.h), so they
 // can gain a meaning later without old programs passing garbage into them.
@@ -212,11 +212,11 @@ OpResult run_domain_op(void* thread, const SubmitEntry& e) {
     case KernelOp::ThreadCreate:
       return thread_create(t, e);
     case KernelOp::MapAnonymous:
-      return ok_or_error(op_map_anonymous(d, e));
+      return ok(op_map_anonymous(d, e));
     case KernelOp::Munmap:
-      return ok_or_error(op_munmap(d, e));
+      return ok(op_munmap(d, e));
     case KernelOp::Mprotect:
-      return ok_or_error(op_mprotect(d, e));
+      return ok(op_mprotect(d, e));
     case KernelOp::VfsOpen:
     case KernelOp::VfsRead:
     case KernelOp::VfsWrite:
@@ -225,17 +225,17 @@ OpResult run_domain_op(void* thread, const SubmitEntry& e) {
     case KernelOp::VfsSeek:
     case KernelOp::VfsTruncate:
     case KernelOp::VfsSync:
-      return ok_or_error(op_vfs(d, e));
+      return ok(op_vfs(d, e));
     case KernelOp::SendSignal:
-      return ok_or_error(op_send_signal(d, e));
+      return ok(op_send_signal(d, e));
     case KernelOp::CheckSignals:
-      return ok_or_error(op_check_signals(d, e));
+      return ok(op_check_signals(d, e));
     case KernelOp::GetRandom:
-      return ok_or_error(op_get_random(d, e));
+      return ok(op_get_random(d, e));
     case KernelOp::ReadUser:
-      return ok_or_error(op_read_user(d, e));
+      return ok(op_read_user(d, e));
     case KernelOp::WriteUser:
-      return ok_or_error(op_write_user(d, e));
+      return ok(op_write_user(d, e));
     case KernelOp::BlockThread:
       if (!unused_args_zero(e, 4)) return fail(Errno::kInval);
       return block_thread(t, e);
