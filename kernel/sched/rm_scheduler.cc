@@ -46,14 +46,47 @@ void RmScheduler::reset(const SchedulerConfig& config) {
   accounted_ = 0;
   admit_seq_ = 0;
   rr_seq_ = 0;
+  live_ = 0;
+  rt_live_ = 0;
+  runnable_ = 0;
+  blocked_ = 0;
+  next_event_ = kNever;
+  next_event_exact_ = true;
+  timeouts_ = 0;
+  for (uint8_t& h : hint_) h = 0;
 }
 
 size_t RmScheduler::find(ThreadId id) const {
   if (id == kIdle) return kNone;
-  for (size_t i = 0; i < kMaxThreads; ++i) {
-    if (threads_[i].in_use && threads_[i].id == id) return i;
+  const size_t h = hint_[id % kMaxThreads];
+  if ((live_ & bit(h)) != 0 && threads_[h].id == id) return h;
+  for (Mask m = live_; m != 0; m &= m - 1) {
+    const size_t s = lowest(m);
+    if (threads_[s].id == id) return s;
   }
   return kNone;
+}
+
+void RmScheduler::set_state(Thread& t, ThreadState s) {
+  const Mask b = bit(t.slot);
+  t.state = s;
+  if (s == ThreadState::kReady || s == ThreadState::kRunning) {
+    runnable_ |= b;
+  } else {
+    runnable_ &= ~b;
+  }
+  if (s == ThreadState::kBlocked) {
+    blocked_ |= b;
+  } else {
+    blocked_ &= ~b;
+  }
+}
+
+uint64_t RmScheduler::scan_next_event() const {
+  uint64_t next = kNever;
+  for (Mask m = rt_live_; m != 0; m &= m - 1) next = min_u64(next, threads_[lowest(m)].next_release);
+  for (Mask m = blocked_; m != 0; m &= m - 1) next = min_u64(next, threads_[lowest(m)].wake_at);
+  return next;
 }
 
 bool RmScheduler::higher_priority(const Thread& a, const Thread& b) const {
@@ -81,9 +114,9 @@ void RmScheduler::stop_running(size_t slot) {
 
 void RmScheduler::make_ready(Thread& t) {
   if (t.real_time()) {
-    t.state = t.job_pending ? ThreadState::kReady : ThreadState::kWaitingForRelease;
+    set_state(t, t.job_pending ? ThreadState::kReady : ThreadState::kWaitingForRelease);
   } else {
-    t.state = ThreadState::kReady;
+    set_state(t, ThreadState::kReady);
     t.rr = ++rr_seq_;  // tail of the round robin, fresh quantum
     t.consumed = 0;
   }
@@ -92,7 +125,9 @@ void RmScheduler::make_ready(Thread& t) {
 void RmScheduler::release_jobs(Thread& t, uint64_t now) {
   // Every release at or before now, in O(1): normally one; several only if
   // the caller was late (each skipped job is a miss: it never got the CPU).
-  const uint64_t k = 1 + (now - t.next_release) / t.period;
+  // No division in the usual case of a release less than a period ago.
+  const uint64_t late = now - t.next_release;
+  const uint64_t k = late < t.period ? 1 : 1 + late / t.period;
   const uint64_t last = t.next_release + (k - 1) * t.period;  // <= now: no overflow
   t.stats.releases = sat_add(t.stats.releases, k);
   t.stats.deadline_misses = sat_add(t.stats.deadline_misses, (t.job_pending ? 1 : 0) + (k - 1));
@@ -102,7 +137,7 @@ void RmScheduler::release_jobs(Thread& t, uint64_t now) {
   t.dispatched = false;
   t.consumed = 0;
   if (t.state == ThreadState::kWaitingForRelease || t.state == ThreadState::kThrottled) {
-    t.state = ThreadState::kReady;
+    set_state(t, ThreadState::kReady);
   }
 }
 
@@ -113,20 +148,13 @@ void RmScheduler::process_events(uint64_t now) {
     Thread& t = threads_[running_];
     if (t.real_time() && t.job_pending && t.consumed >= t.budget) {
       t.stats.overruns = sat_add(t.stats.overruns, 1);
-      t.state = ThreadState::kThrottled;
+      set_state(t, ThreadState::kThrottled);
       running_ = kNone;
     }
   }
-  // 2. Releases, 3. block timeouts.
-  for (Thread& t : threads_) {
-    if (!t.in_use || t.state == ThreadState::kExited) continue;
-    if (t.real_time() && t.next_release <= now) release_jobs(t, now);
-    if (t.state == ThreadState::kBlocked && t.wake_at <= now) {
-      t.wake_at = kNever;
-      t.wake_reason = WakeReason::kTimeout;
-      make_ready(t);
-    }
-  }
+  // 2. Releases, 3. block timeouts: only when one is due or the cached
+  //    earliest event is stale.
+  if (now >= next_event_ || !next_event_exact_) scan_events(now);
   // 4. Quantum end (after wake-ups, so a thread woken now queues before the
   //    thread whose quantum ended).
   if (running_ != kNone) {
@@ -136,6 +164,32 @@ void RmScheduler::process_events(uint64_t now) {
       t.consumed = 0;
     }
   }
+}
+
+void RmScheduler::scan_events(uint64_t now) {
+  // One pass over the real-time and blocked threads, in slot order (which
+  // orders simultaneous wake-ups in the round robin); it also recomputes
+  // the earliest pending event.
+  uint64_t next = kNever;
+  for (Mask m = rt_live_ | blocked_; m != 0; m &= m - 1) {
+    Thread& t = threads_[lowest(m)];
+    if (t.real_time()) {
+      if (t.next_release <= now) release_jobs(t, now);
+      next = min_u64(next, t.next_release);
+    }
+    if (t.state == ThreadState::kBlocked) {
+      if (t.wake_at <= now) {
+        t.wake_at = kNever;
+        t.wake_reason = WakeReason::kTimeout;
+        ++timeouts_;
+        make_ready(t);
+      } else {
+        next = min_u64(next, t.wake_at);
+      }
+    }
+  }
+  next_event_ = next;
+  next_event_exact_ = true;
 }
 
 Status RmScheduler::check_params(const ThreadParams& p) const {
@@ -149,9 +203,9 @@ Status RmScheduler::run_admission(const ThreadParams& p, ThreadId id, AdmissionR
   // the candidate last among equal keys: RTA breaks period ties by position.
   const uint64_t cand_order = p.order == kAutoOrder ? kAutoBase + admit_seq_ + 1 : p.order;
   size_t n = 0;
-  for (size_t s = 0; s < kMaxThreads; ++s) {
+  for (Mask m = rt_live_; m != 0; m &= m - 1) {
+    const size_t s = lowest(m);
     const Thread& t = threads_[s];
-    if (!t.in_use || !t.real_time() || t.state == ThreadState::kExited) continue;
     size_t pos = n++;
     while (pos > 0) {
       const Thread& prev = threads_[rta_slot_[pos - 1]];
@@ -218,23 +272,26 @@ Status RmScheduler::admit(ThreadId id, const ThreadParams& params, uint64_t now,
   }
   now = account(now);
 
-  size_t slot = 0;
-  while (threads_[slot].in_use) ++slot;  // count_ < kMaxThreads: a free slot exists
+  const size_t slot = lowest(~live_);  // count_ < kMaxThreads: a free slot exists
   Thread& t = threads_[slot];
   t = Thread{};
-  t.in_use = true;
+  t.slot = static_cast<uint8_t>(slot);
   t.id = id;
   copy_name(t.name, params.name);
   t.period = params.period_ticks;
   t.budget = params.budget_ticks;
   t.admitted = ++admit_seq_;
   t.order = params.order == kAutoOrder ? kAutoBase + t.admitted : params.order;
-  t.state = ThreadState::kReady;
+  live_ |= bit(slot);
+  hint_[id % kMaxThreads] = static_cast<uint8_t>(slot);
+  set_state(t, ThreadState::kReady);
   if (t.real_time()) {
     t.release = now;  // first release at admission
     t.next_release = sat_add(now, t.period);
     t.job_pending = true;
     t.stats.releases = 1;
+    rt_live_ |= bit(slot);
+    event_added(t.next_release);
   } else {
     t.rr = ++rr_seq_;
   }
@@ -249,7 +306,10 @@ Status RmScheduler::thread_exit(ThreadId id, uint64_t now) {
   now = account(now);
   Thread& t = threads_[slot];
   stop_running(slot);
-  t.state = ThreadState::kExited;
+  if ((rt_live_ & bit(slot)) != 0) event_removed(t.next_release);
+  if (t.state == ThreadState::kBlocked) event_removed(t.wake_at);
+  rt_live_ &= ~bit(slot);
+  set_state(t, ThreadState::kExited);
   t.job_pending = false;
   t.wake_at = kNever;
   process_events(now);
@@ -261,7 +321,15 @@ Status RmScheduler::remove(ThreadId id, uint64_t now) {
   if (slot == kNone) return Errno::kSrch;
   now = account(now);
   stop_running(slot);
-  threads_[slot] = Thread{};
+  Thread& t = threads_[slot];
+  if ((rt_live_ & bit(slot)) != 0) event_removed(t.next_release);
+  if (t.state == ThreadState::kBlocked) event_removed(t.wake_at);
+  const Mask keep = ~bit(slot);
+  live_ &= keep;
+  rt_live_ &= keep;
+  runnable_ &= keep;
+  blocked_ &= keep;
+  t = Thread{};
   --count_;
   process_events(now);
   return kOkStatus;
@@ -269,8 +337,9 @@ Status RmScheduler::remove(ThreadId id, uint64_t now) {
 
 void RmScheduler::begin_epoch(uint64_t now) {
   now = account(now);
-  for (Thread& t : threads_) {
-    if (!t.in_use || t.state == ThreadState::kExited) continue;
+  for (Mask m = live_; m != 0; m &= m - 1) {
+    Thread& t = threads_[lowest(m)];
+    if (t.state == ThreadState::kExited) continue;
     t.stats = ThreadStats{};
     t.consumed = 0;
     if (!t.real_time()) continue;
@@ -280,9 +349,10 @@ void RmScheduler::begin_epoch(uint64_t now) {
     t.dispatched = false;
     t.stats.releases = 1;
     if (t.state == ThreadState::kWaitingForRelease || t.state == ThreadState::kThrottled) {
-      t.state = ThreadState::kReady;
+      set_state(t, ThreadState::kReady);
     }
   }
+  next_event_exact_ = false;  // every release moved: process_events() recomputes
   process_events(now);
 }
 
@@ -292,27 +362,29 @@ ThreadId RmScheduler::pick(uint64_t now) {
   now = account(now);
   process_events(now);
 
+  // The highest-priority runnable real-time thread, else the runnable
+  // best-effort thread earliest in the round robin (keys are unique).
   size_t best = kNone;
-  for (size_t s = 0; s < kMaxThreads; ++s) {
-    const Thread& t = threads_[s];
-    if (!t.in_use || !t.runnable()) continue;
-    if (best == kNone) {
-      best = s;
-      continue;
+  const Mask rt = runnable_ & rt_live_;
+  if (rt != 0) {
+    best = lowest(rt);
+    for (Mask m = rt & (rt - 1); m != 0; m &= m - 1) {
+      const size_t s = lowest(m);
+      if (higher_priority(threads_[s], threads_[best])) best = s;
     }
-    const Thread& b = threads_[best];
-    if (t.real_time()) {
-      if (!b.real_time() || higher_priority(t, b)) best = s;
-    } else if (!b.real_time() && t.rr < b.rr) {
-      best = s;
+  } else if (runnable_ != 0) {
+    best = lowest(runnable_);
+    for (Mask m = runnable_ & (runnable_ - 1); m != 0; m &= m - 1) {
+      const size_t s = lowest(m);
+      if (threads_[s].rr < threads_[best].rr) best = s;
     }
   }
 
   if (best != running_) {
-    if (running_ != kNone) threads_[running_].state = ThreadState::kReady;  // preempted
+    if (running_ != kNone) set_state(threads_[running_], ThreadState::kReady);  // preempted
     running_ = best;
     if (best != kNone) {
-      threads_[best].state = ThreadState::kRunning;
+      set_state(threads_[best], ThreadState::kRunning);
       threads_[best].stats.dispatches = sat_add(threads_[best].stats.dispatches, 1);
     }
   }
@@ -338,7 +410,7 @@ Status RmScheduler::job_done(ThreadId id, uint64_t now) {
     if (response > t.stats.worst_response_ticks) t.stats.worst_response_ticks = response;
     t.stats.jobs_done = sat_add(t.stats.jobs_done, 1);
     t.job_pending = false;
-    t.state = ThreadState::kWaitingForRelease;
+    set_state(t, ThreadState::kWaitingForRelease);
     stop_running(slot);
   } else {
     t.rr = ++rr_seq_;  // to the tail; pick() decides whether it keeps running
@@ -355,9 +427,10 @@ Status RmScheduler::block(ThreadId id, uint64_t now, uint64_t timeout_ticks) {
   if (!t.runnable()) return Errno::kInval;
   now = account(now);
   stop_running(slot);
-  t.state = ThreadState::kBlocked;
+  set_state(t, ThreadState::kBlocked);
   t.wake_reason = WakeReason::kNone;
   t.wake_at = timeout_ticks == kNoTimeout ? kNever : sat_add(now, timeout_ticks);
+  event_added(t.wake_at);
   process_events(now);  // a zero timeout expires right away
   return kOkStatus;
 }
@@ -368,6 +441,7 @@ Status RmScheduler::wake(ThreadId id, uint64_t now) {
   Thread& t = threads_[slot];
   if (t.state != ThreadState::kBlocked) return Errno::kAgain;
   now = account(now);
+  event_removed(t.wake_at);
   t.wake_at = kNever;
   t.wake_reason = WakeReason::kWoken;
   make_ready(t);
@@ -377,20 +451,13 @@ Status RmScheduler::wake(ThreadId id, uint64_t now) {
 
 uint64_t RmScheduler::next_deadline(uint64_t now) const {
   if (now < now_) now = now_;
-  uint64_t next = kNever;
-  bool other_best_effort_ready = false;
-  for (size_t s = 0; s < kMaxThreads; ++s) {
-    const Thread& t = threads_[s];
-    if (!t.in_use || t.state == ThreadState::kExited) continue;
-    if (t.real_time()) next = min_u64(next, t.next_release);
-    if (t.state == ThreadState::kBlocked) next = min_u64(next, t.wake_at);
-    if (!t.real_time() && t.state == ThreadState::kReady && s != running_) other_best_effort_ready = true;
-  }
+  // Every public call leaves the cache exact; the scan is only a safeguard.
+  uint64_t next = next_event_exact_ ? next_event_ : scan_next_event();
   if (running_ != kNone) {
     const Thread& t = threads_[running_];
     if (t.real_time()) {
       if (t.job_pending) next = min_u64(next, sat_add(accounted_, t.budget > t.consumed ? t.budget - t.consumed : 0));
-    } else if (other_best_effort_ready) {
+    } else if ((runnable_ & ~rt_live_ & ~bit(running_)) != 0) {  // another best-effort thread is ready
       const uint64_t q = config_.quantum_ticks;
       next = min_u64(next, sat_add(accounted_, q > t.consumed ? q - t.consumed : 0));
     }
@@ -426,8 +493,8 @@ Result<uint32_t> RmScheduler::priority(ThreadId id) const {
   const Thread& t = threads_[slot];
   if (!t.real_time() || t.state == ThreadState::kExited) return Errno::kInval;
   uint32_t rank = 0;
-  for (const Thread& o : threads_) {
-    if (o.in_use && o.real_time() && o.state != ThreadState::kExited && &o != &t && higher_priority(o, t)) ++rank;
+  for (Mask m = rt_live_ & ~bit(slot); m != 0; m &= m - 1) {
+    if (higher_priority(threads_[lowest(m)], t)) ++rank;
   }
   return rank;
 }
@@ -476,9 +543,10 @@ void RmScheduler::print_stats(StatsSink sink, void* context, uint64_t hz) const 
   uint64_t last = 0;
   for (size_t printed = 0; printed < count_; ++printed) {
     size_t next = kNone;  // smallest admission number above `last`
-    for (size_t s = 0; s < kMaxThreads; ++s) {
+    for (Mask m = live_; m != 0; m &= m - 1) {
+      const size_t s = lowest(m);
       const Thread& t = threads_[s];
-      if (t.in_use && t.admitted > last && (next == kNone || t.admitted < threads_[next].admitted)) next = s;
+      if (t.admitted > last && (next == kNone || t.admitted < threads_[next].admitted)) next = s;
     }
     if (next == kNone) break;
     last = threads_[next].admitted;

@@ -25,8 +25,15 @@
 // calls at one instant never loses an event. Time never goes backwards: an
 // older `now` is treated as the latest one seen.
 //
-// Work per call: O(kMaxThreads), except admit()/would_admit() (response-time
-// analysis, O(n^2 + n * iterations)) and print_stats() (O(n^2)).
+// Work per call: O(kMaxThreads) worst case, except admit()/would_admit()
+// (response-time analysis, O(n^2 + n * iterations)) and print_stats()
+// (O(n^2)). Loops run over bit masks of the slots concerned, never over
+// empty slots, and the common decision is O(1) + O(runnable threads): the
+// earliest pending release or timeout is cached, so releases and timeouts
+// are scanned for (one pass over the real-time and blocked threads) only
+// when one is due or one that was the earliest went away; a known id is
+// found in O(1) (a direct-mapped hint, checked; else a scan of the live
+// slots).
 #pragma once
 
 #include <stddef.h>
@@ -179,6 +186,11 @@ class RmScheduler {
   // alone gets no tick) and every block timeout.
   [[nodiscard]] uint64_t next_deadline(uint64_t now) const;
 
+  // How many block timeouts have expired so far (a counter that only grows
+  // until reset()): a caller that mirrors blocked threads rescans them only
+  // when it changed.
+  [[nodiscard]] uint64_t timeouts() const { return timeouts_; }
+
   // ---- queries (O(kMaxThreads) lookups by id) ----
   [[nodiscard]] ThreadId running() const;
   [[nodiscard]] size_t thread_count() const;
@@ -208,7 +220,7 @@ class RmScheduler {
   static constexpr size_t kNone = SIZE_MAX;
 
   struct Thread {
-    bool in_use = false;
+    uint8_t slot = 0;  // own index in threads_ (in use: bit `slot` of live_)
     ThreadId id = kIdle;
     char name[kThreadNameBytes] = {};
     uint64_t period = 0;  // 0: best effort
@@ -233,11 +245,31 @@ class RmScheduler {
     [[nodiscard]] bool runnable() const { return state == ThreadState::kReady || state == ThreadState::kRunning; }
   };
 
+  // Slot sets, one bit per slot (bit s = threads_[s]).
+  using Mask = uint64_t;
+  static_assert(kMaxThreads == 64, "slot sets are one 64-bit mask");
+  static constexpr Mask bit(size_t slot) { return Mask{1} << slot; }
+  static size_t lowest(Mask m) { return static_cast<size_t>(__builtin_ctzll(m)); }  // m != 0
+  // Every state change goes through here (keeps runnable_ and blocked_).
+  void set_state(Thread& t, ThreadState s);
+  // A release or timeout at `at` was added / went away (next_event_ cache).
+  void event_added(uint64_t at) {
+    if (at < next_event_) next_event_ = at;
+  }
+  void event_removed(uint64_t at) {
+    if (at == next_event_ && at != kNever) next_event_exact_ = false;
+  }
+  // The earliest next_release of rt_live_ and wake_at of blocked_ (kNever if none).
+  [[nodiscard]] uint64_t scan_next_event() const;
+
   [[nodiscard]] size_t find(ThreadId id) const;
   [[nodiscard]] bool higher_priority(const Thread& a, const Thread& b) const;
   // Charges the running thread up to now (clamped to be monotonic); returns the clamped now.
   uint64_t account(uint64_t now);
+  // Budget exhaustion, then releases and timeouts (scan_events(), only
+  // when one is due), then quantum end.
   void process_events(uint64_t now);
+  void scan_events(uint64_t now);
   void release_jobs(Thread& t, uint64_t now);
   void make_ready(Thread& t);
   void stop_running(size_t slot);
@@ -252,6 +284,21 @@ class RmScheduler {
   uint64_t accounted_ = 0;    // running thread charged up to here
   uint64_t admit_seq_ = 0;
   uint64_t rr_seq_ = 0;
+  // Slot sets. Invariant: the only kRunning thread is running_.
+  Mask live_ = 0;      // slots in use
+  Mask rt_live_ = 0;   // real time, not exited (has releases)
+  Mask runnable_ = 0;  // kReady or kRunning
+  Mask blocked_ = 0;   // kBlocked
+  // A lower bound of every next_release in rt_live_ and wake_at in
+  // blocked_; the exact minimum when next_event_exact_ (always so between
+  // calls). Nothing is due before it, so process_events() scans only when
+  // now >= next_event_ or the bound is stale.
+  uint64_t next_event_ = kNever;
+  bool next_event_exact_ = true;
+  uint64_t timeouts_ = 0;
+  // find() hint: hint_[id % kMaxThreads] is the slot of the id admitted
+  // last with that remainder (verified before use).
+  uint8_t hint_[kMaxThreads] = {};
   // Admission scratch (kept here, not on the kernel stack).
   RtaTask rta_tasks_[kMaxThreads];
   RtaResult rta_results_[kMaxThreads];

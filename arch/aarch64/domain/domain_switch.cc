@@ -84,6 +84,8 @@ constexpr unsigned kMmfr0FgtShift = 56;
 constexpr uint64_t kMmfr0FgtMask = 0xf;
 constexpr uint64_t kHfgitrSvcEl0 = 1ull << 52;
 
+// SPSR.M[3:0], the mode the exception came from (EL0t = 0).
+constexpr uint64_t kSpsrModeMask = 0xf;
 // SPSR for EL0t with interrupts unmasked (they are routed to EL2 anyway).
 constexpr uint64_t kSpsrEl0t = 0;
 
@@ -236,6 +238,15 @@ void handle_lower_el_exception(TrapFrame& frame, VectorKind kind) {
     case VectorKind::kLower64Irq:
     case VectorKind::kLower64Fiq:
       save_regs(current, frame, frame.elr, frame.spsr);
+      if ((frame.spsr & kSpsrModeMask) != kSpsrEl0t) {
+        // Interrupted inside the EL1 gateway, between the EL0 exception and
+        // its hvc. The EL1 exception registers would be overwritten by the
+        // next domain's gateway entry, so undo the hop: resume at EL0 where
+        // the exception came from (re-executing an svc).
+        const bool svc = esr_class(read_esr_el1()) == ExceptionClass::kSvc64;
+        current.regs.pc = read_elr_el1() - (svc ? 4 : 0);
+        current.regs.pstate = read_spsr_el1();
+      }
       gic_handle_irq();
       next = thread_on_interrupt(current);
       break;
