@@ -60,6 +60,17 @@ Status load_segments(Domain& d, PageAllocator& pages, const elf::Image& image, c
   return status;
 }
 
+// Gives back the pages of a domain that could not be built (its few
+// translation-table pages stay with its never-used VMID).
+void release_regions(Domain& d, PageAllocator& pages) {
+  for (Region& r : d.regions) {
+    if (!r.in_use) continue;
+    (void)pages.free_pages(r.pa, r.size / kPageSize);
+    r.in_use = false;
+  }
+  d.used_bytes = 0;
+}
+
 Status create_domain(Domain& d, const bundle::DomainRecord& rec, const void* elf_data, uint64_t elf_bytes,
                      PageAllocator& pages, const char** reason) {
   elf::Image image;
@@ -175,6 +186,7 @@ Status domains_create_from_bundle(const void* data, size_t bytes, PageAllocator&
       // A domain that cannot be built is refused; the others still run.
       kprintf("domain '%s' refused: %s (%s; %lu of %lu KiB quota used)\n", d.name, reason, errno_name(s.error()),
               static_cast<unsigned long>(d.used_bytes / 1024), static_cast<unsigned long>(d.quota_bytes / 1024));
+      release_regions(d, pages);
       d.state = DomainState::kKilled;
       ++g_domain_count;
       continue;
@@ -184,6 +196,7 @@ Status domains_create_from_bundle(const void* data, size_t bytes, PageAllocator&
     const char* why = "";
     if (Status admitted = thread_start(main_thread, &why); !admitted.ok()) {
       kprintf("domain '%s' refused: %s\n", d.name, why);
+      release_regions(d, pages);
       d.state = DomainState::kKilled;
       ++g_domain_count;
       continue;
