@@ -161,3 +161,25 @@ def qemu_gdb(
         data = [image, ":%s_elf" % name] + data,
         **kwargs
     )
+
+# The CPUs every domain-level QEMU test runs on: the Pi 4's Cortex-A72 (svc
+# through the EL1 gateway, no FEAT_RNG) and QEMU's "max" (FEAT_FGT, FEAT_RNG).
+QEMU_TEST_CPUS = [
+    "cortex-a72",
+    "max",
+]
+
+def qemu_test_on_cpus(name, cpus = QEMU_TEST_CPUS, **kwargs):
+    """One qemu_test per CPU, named <name>_<cpu>_test (e.g. foo_cortex_a72_test).
+
+    Args:
+      name: the tests' common prefix.
+      cpus: QEMU -cpu values.
+      **kwargs: passed to every qemu_test (not `cpu`).
+    """
+    for cpu in cpus:
+        qemu_test(
+            name = "%s_%s_test" % (name, cpu.replace("-", "_")),
+            cpu = cpu,
+            **kwargs
+        )
