@@ -5,6 +5,7 @@
 #include "kernel/domain/io_ops.h"
 #include "kernel/domain/random_op.h"
 #include "kernel/hal.h"
+#include "kernel/time/clock.h"
 #include "kernel/platform.h"
 #include "kernel/version.h"
 
@@ -59,6 +60,7 @@ bool check_timer_interrupt(uint64_t hz) {
 }  // namespace
 
 void kernel_main(const KernelParams& params) {
+  kernel_clock_init(params.timer_hz);
   kprintf("ukernel %s on %s: EL2, %lu MiB RAM, GICv%u, timer %lu Hz\n", kVersion, params.board,
           static_cast<unsigned long>(params.ram_bytes >> 20), params.gic_version,
           static_cast<unsigned long>(params.timer_hz));

@@ -6,6 +6,7 @@
 #include "kernel/domain/ops.h"
 #include "kernel/domain/scheduler.h"
 #include "kernel/hal.h"
+#include "kernel/time/clock.h"
 #include "kernel/platform.h"
 
 namespace uk {
@@ -227,7 +228,7 @@ Thread* thread_on_idle(Thread& current) {
     constexpr uint64_t kIdleBackoffMicros = 20;
     current.state = ThreadState::kBlocked;
     current.idle_backoff = true;
-    scheduler_block(current, hal::timer_frequency_hz() * kIdleBackoffMicros / 1'000'000 + 1);
+    scheduler_block(current, kernel_clock().from_us(kIdleBackoffMicros));
   }
   return next_thread();
 }

@@ -2,6 +2,7 @@
 
 #include "kernel/console/console.h"
 #include "kernel/hal.h"
+#include "kernel/time/clock.h"
 #include "kernel/mm/page_allocator.h"
 
 namespace uk {
@@ -28,10 +29,7 @@ int64_t result_or_errno(const Result<T>& r) {
 
 int64_t status_or_errno(Status s) { return s.ok() ? 0 : neg(s.error()); }
 
-uint64_t now_ns() {
-  const unsigned __int128 ticks = hal::timer_now_ticks();
-  return static_cast<uint64_t>(ticks * 1'000'000'000 / hal::timer_frequency_hz());
-}
+uint64_t now_ns() { return kernel_clock().to_ns(hal::timer_now_ticks()); }
 
 }  // namespace
 

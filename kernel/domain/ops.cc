@@ -9,6 +9,7 @@
 #include "kernel/domain/random_op.h"
 #include "kernel/domain/scheduler.h"
 #include "kernel/hal.h"
+#include "kernel/time/clock.h"
 
 namespace uk {
 namespace {
@@ -16,7 +17,6 @@ namespace {
 using ukernel::sys::KernelOp;
 using ukernel::sys::SubmitEntry;
 
-constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
 OpResult fail(Errno e) { return OpResult{-static_cast<int64_t>(e), OpDisposition::kDone}; }
 // A final result: a value >= 0, or -errno from the operation's helper.
@@ -66,11 +66,6 @@ OpResult debug_print(Domain& d, const SubmitEntry& e) {
   return ok(static_cast<int64_t>(length));
 }
 
-uint64_t ns_to_ticks(uint64_t ns) {
-  const unsigned __int128 ticks = static_cast<unsigned __int128>(ns) * hal::timer_frequency_hz() / kNanosPerSecond;
-  return ticks > UINT64_MAX / 2 ? UINT64_MAX / 2 : static_cast<uint64_t>(ticks);
-}
-
 // BlockThread(timeout_ns, futex_va, expected, unlock_va): sleeps until
 // FutexWake on futex_va or the timeout; blocks only if the u32 at futex_va
 // still holds `expected` (else -EAGAIN at once, like futex(2)). timeout_ns
@@ -114,8 +109,8 @@ OpResult block_thread(Thread& t, const SubmitEntry& e) {
   t.block_seq = next_block_sequence();
   t.block_user_data = e.user_data;
   t.block_submit_flags = e.flags;
-  // At least one tick, so a tiny timeout still means "a timeout".
-  const uint64_t timeout_ticks = timeout_ns == 0 ? 0 : ns_to_ticks(timeout_ns) + 1;
+  // Rounded up, so a tiny timeout is still at least one tick.
+  const uint64_t timeout_ticks = timeout_ns == 0 ? 0 : kernel_clock().from_ns(timeout_ns);
   scheduler_block(t, timeout_ticks);
   return OpResult{0, OpDisposition::kPending};
 }
@@ -169,9 +164,7 @@ OpResult get_time_ns(const SubmitEntry& e) {
   // No wall clock is known to the kernel yet: REALTIME counts from boot like
   // MONOTONIC (documented in docs/abi.md).
   if (e.args[0] != UK_CLOCK_MONOTONIC && e.args[0] != UK_CLOCK_REALTIME) return fail(Errno::kInval);
-  const unsigned __int128 ticks = hal::timer_now_ticks();
-  const uint64_t hz = hal::timer_frequency_hz();
-  return ok(static_cast<int64_t>(ticks * kNanosPerSecond / hz));
+  return ok(static_cast<int64_t>(kernel_clock().to_ns(hal::timer_now_ticks())));
 }
 
 }  // namespace

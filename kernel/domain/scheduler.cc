@@ -3,6 +3,7 @@
 #include "kernel/console/console.h"
 #include "kernel/domain/domain.h"
 #include "kernel/hal.h"
+#include "kernel/time/clock.h"
 #include "kernel/sched/rm_scheduler.h"
 
 namespace uk {
@@ -12,7 +13,6 @@ extern Thread g_threads[kMaxThreads];
 namespace {
 
 constexpr uint64_t kQuantumMicros = 10'000;
-constexpr uint64_t kMicrosPerSecond = 1'000'000;
 
 sched::RmScheduler g_sched;
 uint64_t g_hz = 1;
@@ -48,7 +48,7 @@ void print_line(void*, const char* line) { kprintf("%s\n", line); }
 void scheduler_reset(uint64_t timer_hz) {
   g_hz = timer_hz == 0 ? 1 : timer_hz;
   sched::SchedulerConfig config;
-  config.quantum_ticks = g_hz * kQuantumMicros / kMicrosPerSecond;
+  config.quantum_ticks = kernel_clock().from_us(kQuantumMicros);
   g_sched.reset(config);
   g_timeouts_seen = g_sched.timeouts();
   g_block_refused = false;
