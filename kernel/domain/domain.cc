@@ -1,5 +1,7 @@
 #include "kernel/domain/domain.h"
 
+#include <string.h>
+
 namespace uk {
 
 Result<void*> user_range(Domain& d, uint64_t va, uint64_t length, Access access) {
@@ -77,5 +79,22 @@ Status charge_quota(Domain& d, uint64_t bytes) {
 }
 
 void refund_quota(Domain& d, uint64_t bytes) { d.used_bytes = bytes > d.used_bytes ? 0 : d.used_bytes - bytes; }
+
+Result<PhysAddr> domain_alloc_pages(Domain& d, PageAllocator& pages, uint64_t count) {
+  const uint64_t bytes = count * kPageSize;
+  if (Status s = charge_quota(d, bytes); !s.ok()) return s.error();
+  Result<PhysAddr> pa = pages.alloc_pages(count);
+  if (!pa.ok()) {
+    refund_quota(d, bytes);
+    return Errno::kNoMem;
+  }
+  memset(reinterpret_cast<void*>(pa->value()), 0, bytes);
+  return pa;
+}
+
+void domain_free_pages(Domain& d, PageAllocator& pages, PhysAddr base, uint64_t count) {
+  (void)pages.free_pages(base, count);
+  refund_quota(d, count * kPageSize);
+}
 
 }  // namespace uk

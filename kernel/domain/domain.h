@@ -9,6 +9,7 @@
 #include "kernel/domain/capabilities.h"
 #include "kernel/lib/result.h"
 #include "kernel/lib/types.h"
+#include "kernel/mm/page_allocator.h"
 #include "kernel/ring/ring_processor.h"
 #include "kernel/signals/signals.h"
 #include "kernel/vfs/vfs.h"
@@ -122,6 +123,12 @@ enum class Access : uint8_t { kRead, kWrite };
 // Charges `bytes` to the domain's quota; kNoMem if it would exceed it.
 [[nodiscard]] Status charge_quota(Domain& d, uint64_t bytes);
 void refund_quota(Domain& d, uint64_t bytes);
+
+// `count` zeroed, contiguous pages for the domain, charged to its quota
+// (kNoMem, with nothing charged, if either the quota or memory runs out);
+// and their return.
+[[nodiscard]] Result<PhysAddr> domain_alloc_pages(Domain& d, PageAllocator& pages, uint64_t count);
+void domain_free_pages(Domain& d, PageAllocator& pages, PhysAddr base, uint64_t count);
 
 // True when [va, va + length) lies inside one region with execute permission.
 [[nodiscard]] bool user_executable(const Domain& d, uint64_t va, uint64_t length);

@@ -24,17 +24,8 @@ extern size_t g_domain_count;
 
 namespace {
 
-// Allocates zeroed, contiguous pages charged to the domain.
-Result<PhysAddr> alloc_domain_pages(Domain& d, PageAllocator& pages, uint64_t count) {
-  if (Status s = charge_quota(d, count * kPageSize); !s.ok()) return s.error();
-  Result<PhysAddr> pa = pages.alloc_pages(count);
-  if (!pa.ok()) return pa.error();
-  memset(reinterpret_cast<void*>(pa->value()), 0, count * kPageSize);
-  return pa;
-}
-
 Status map_region(Domain& d, PageAllocator& pages, uint64_t va, uint64_t size, UserPerms perms, PhysAddr* out) {
-  Result<PhysAddr> pa = alloc_domain_pages(d, pages, size / kPageSize);
+  Result<PhysAddr> pa = domain_alloc_pages(d, pages, size / kPageSize);
   if (!pa.ok()) return pa.error();
   if (Status s = address_space_map_user(d.address_space, va, *pa, size, perms); !s.ok()) return s;
   if (Status s = add_region(d, va, size, *pa, perms); !s.ok()) return s;

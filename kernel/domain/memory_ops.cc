@@ -67,13 +67,8 @@ Region* exact_anonymous_region(Domain& d, uint64_t va, uint64_t len) {
 Result<void*> kernel_buffer(Domain& d, uint64_t id) {
   if (id >= kKernelBuffers) return Errno::kInval;
   if (d.kernel_buffers[id].value() == 0) {
-    if (Status s = charge_quota(d, kKernelBufferBytes); !s.ok()) return s.error();
-    Result<PhysAddr> page = g_pages->alloc_pages(kKernelBufferBytes / kPageSize);
-    if (!page.ok()) {
-      refund_quota(d, kKernelBufferBytes);
-      return Errno::kNoMem;
-    }
-    memset(reinterpret_cast<void*>(page->value()), 0, kKernelBufferBytes);
+    Result<PhysAddr> page = domain_alloc_pages(d, *g_pages, kKernelBufferBytes / kPageSize);
+    if (!page.ok()) return page.error();
     d.kernel_buffers[id] = *page;
   }
   return reinterpret_cast<void*>(d.kernel_buffers[id].value());
@@ -108,13 +103,8 @@ int64_t op_map_anonymous(Domain& d, const ukernel::sys::SubmitEntry& e) {
   }
 
   // Pages are always populated: MAP_POPULATE is what happens anyway.
-  if (Status s = charge_quota(d, size); !s.ok()) return neg(s.error());
-  Result<PhysAddr> pa = g_pages->alloc_pages(size / kPageSize);
-  if (!pa.ok()) {
-    refund_quota(d, size);
-    return neg(Errno::kNoMem);
-  }
-  memset(reinterpret_cast<void*>(pa->value()), 0, size);
+  Result<PhysAddr> pa = domain_alloc_pages(d, *g_pages, size / kPageSize);
+  if (!pa.ok()) return neg(pa.error());
   const uint64_t tables_before = address_space_table_pages(d.address_space);
   const bool mapped = perms.read;
   Status s = add_region(d, va, size, *pa, perms, /*anonymous=*/true, mapped);
@@ -129,9 +119,8 @@ int64_t op_map_anonymous(Domain& d, const ukernel::sys::SubmitEntry& e) {
         r.in_use = false;
       }
     }
-    (void)g_pages->free_pages(*pa, size / kPageSize);
-    refund_quota(d, size);
-    return neg(s.error() == Errno::kNoMem ? Errno::kNoMem : s.error());
+    domain_free_pages(d, *g_pages, *pa, size / kPageSize);
+    return neg(s.error());
   }
   return static_cast<int64_t>(va);
 }
@@ -143,8 +132,7 @@ int64_t op_munmap(Domain& d, const ukernel::sys::SubmitEntry& e) {
   if (r->mapped) {
     if (Status s = address_space_unmap_user(d.address_space, r->va, r->pa, r->size); !s.ok()) return neg(s.error());
   }
-  (void)g_pages->free_pages(r->pa, r->size / kPageSize);
-  refund_quota(d, r->size);
+  domain_free_pages(d, *g_pages, r->pa, r->size / kPageSize);
   r->in_use = false;
   return 0;
 }
