@@ -137,7 +137,7 @@ Status create_domain(Domain& d, const bundle::DomainRecord& rec, const void* elf
 }  // namespace
 
 Status domains_create_from_bundle(const void* data, size_t bytes, PageAllocator& pages) {
-  scheduler_reset(hal::timer_frequency_hz());
+  scheduler_reset();
   memory_ops_init(pages);
   g_domain_count = 0;
   if (bytes == 0) return kOkStatus;  // an image without domains

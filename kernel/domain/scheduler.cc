@@ -15,7 +15,6 @@ namespace {
 constexpr uint64_t kQuantumMicros = 10'000;
 
 sched::RmScheduler g_sched;
-uint64_t g_hz = 1;
 sched::AdmissionReport g_report;
 // When scheduler_pick() must look for timed-out blocks: a timeout expired
 // since the last look (g_sched.timeouts() moved), or a block the policy
@@ -45,8 +44,7 @@ void print_line(void*, const char* line) { kprintf("%s\n", line); }
 
 }  // namespace
 
-void scheduler_reset(uint64_t timer_hz) {
-  g_hz = timer_hz == 0 ? 1 : timer_hz;
+void scheduler_reset() {
   sched::SchedulerConfig config;
   config.quantum_ticks = kernel_clock().from_us(kQuantumMicros);
   g_sched.reset(config);
@@ -100,6 +98,6 @@ uint64_t scheduler_next_deadline() {
   return deadline == sched::kNever ? 0 : deadline;
 }
 
-void scheduler_print_stats() { g_sched.print_stats(print_line, nullptr, g_hz); }
+void scheduler_print_stats() { g_sched.print_stats(print_line, nullptr, kernel_clock().frequency()); }
 
 }  // namespace uk

@@ -13,7 +13,8 @@ namespace uk {
 
 struct Thread;
 
-void scheduler_reset(uint64_t timer_hz);
+// Uses the kernel clock's frequency (kernel_clock_init runs first).
+void scheduler_reset();
 // Admits a thread with its period/budget (Thread::period_ticks, budget_ticks;
 // 0 = best effort). Real-time admission runs response-time analysis over
 // every admitted thread; a refusal's reason is in *message.
