@@ -30,11 +30,18 @@ void wait_for_interrupt();
 // jitter, flagged weak). `jitter` is storage the weak source may use.
 [[nodiscard]] random::EntropySource best_entropy_source(random::JitterState& jitter);
 
-// Sleeps with interrupts enabled until one has been taken (and handled).
+// Sleeps until an interrupt is pending, then takes (and handles) it. Called
+// with interrupts masked; a wake-up that arrives just before the sleep is
+// not lost (WFI wakes on a pending interrupt even while it is masked).
 void idle_until_interrupt();
 
-// Starts running domains at EL0, beginning with thread `first`. From then on
-// the kernel runs only in exception handlers (kernel/domain/domain_manager.h).
-[[noreturn]] void enter_first_thread(Thread& first);
+// Asks core `cpu_index` (kernel/cpu/cpu.h) to make a scheduling decision
+// (the reschedule SGI); its Cpu::pending says why.
+void send_reschedule(uint32_t cpu_index);
+
+// Starts running domains at EL0 on every core (the boot CPU lets the other
+// cores schedule, then schedules itself). From then on the kernel runs only
+// in exception handlers (kernel/domain/domain_manager.h).
+[[noreturn]] void start_scheduling();
 
 }  // namespace uk::hal

@@ -61,8 +61,8 @@ bool check_timer_interrupt(uint64_t hz) {
 
 void kernel_main(const KernelParams& params) {
   kernel_clock_init(params.timer_hz);
-  kprintf("ukernel %s on %s: EL2, %lu MiB RAM, GICv%u, timer %lu Hz\n", kVersion, params.board,
-          static_cast<unsigned long>(params.ram_bytes >> 20), params.gic_version,
+  kprintf("ukernel %s on %s: EL2, %zu CPU%s, %lu MiB RAM, GICv%u, timer %lu Hz\n", kVersion, params.board,
+          params.cpus, params.cpus == 1 ? "" : "s", static_cast<unsigned long>(params.ram_bytes >> 20), params.gic_version,
           static_cast<unsigned long>(params.timer_hz));
   if (params.bootargs[0] != '\0') kprintf("bootargs: %s\n", params.bootargs);
   kprintf("memory: %lu KiB free for domains and kernel objects\n",
@@ -76,13 +76,12 @@ void kernel_main(const KernelParams& params) {
   vfs_boot_init(uk_rootfs_start, static_cast<size_t>(uk_rootfs_end - uk_rootfs_start), *params.pages);
   const size_t bundle_bytes = static_cast<size_t>(uk_domain_bundle_end - uk_domain_bundle_start);
   if (!domains_create_from_bundle(uk_domain_bundle_start, bundle_bytes, *params.pages).ok()) platform_power_off(1);
-  Thread* first = threads_first();
-  if (first == nullptr) {
+  if (!threads_begin()) {
     if (domain_count() > 0) domains_finish();  // every domain was refused
     kprintf("ukernel: nothing left to run, powering off\n");
     platform_power_off(0);
   }
-  hal::enter_first_thread(*first);
+  hal::start_scheduling();
 }
 
 }  // namespace uk

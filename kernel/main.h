@@ -2,6 +2,7 @@
 // once the console, memory, MMU, interrupt controller and timer are up.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 namespace uk {
@@ -10,6 +11,7 @@ class PageAllocator;
 
 struct KernelParams {
   const char* board = "";
+  size_t cpus = 1;  // cores running the kernel (kernel/cpu/cpu.h)
   uint64_t ram_bytes = 0;
   unsigned gic_version = 0;
   uint64_t timer_hz = 0;

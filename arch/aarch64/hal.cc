@@ -4,6 +4,8 @@
 #include "arch/aarch64/cpu/rndr.h"
 #include "arch/aarch64/cpu/sysreg.h"
 #include "arch/aarch64/domain/domain_switch.h"
+#include "arch/aarch64/gic/gic.h"
+#include "arch/aarch64/smp/smp.h"
 #include "arch/aarch64/timer/generic_timer.h"
 #include "bsp/board.h"
 
@@ -30,7 +32,12 @@ void timer_set_expiry_handler(TimerExpiryFn fn, void* context) {
 void interrupts_enable() { arch::irq_enable(); }
 void interrupts_disable() { arch::irq_disable(); }
 void wait_for_interrupt() { arch::wfi(); }
-void enter_first_thread(Thread& first) { arch::enter_first_thread(first); }
+void send_reschedule(uint32_t cpu_index) { arch::gic_send_sgi(cpu_index, arch::kSgiReschedule); }
+
+void start_scheduling() {
+  arch::smp_release_secondaries();
+  arch::enter_scheduler();
+}
 
 namespace {
 
@@ -60,8 +67,9 @@ random::EntropySource best_entropy_source(random::JitterState& jitter) {
 }
 
 void idle_until_interrupt() {
+  arch::wfi();  // returns once an interrupt is pending, masked or not
   arch::irq_enable();
-  arch::wfi();
+  arch::isb();  // the pending interrupt is taken here
   arch::irq_disable();
 }
 

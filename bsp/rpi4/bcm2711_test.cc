@@ -12,7 +12,7 @@
 
 #include "bsp/rpi4/bcm2711_regs.h"
 #include "bsp/rpi4/property.h"
-#include "bsp/rpi4/secondary_cpus.h"
+#include "kernel/dt/cpus.h"
 #include "kernel/dt/device_tree.h"
 #include "libfdt.h"
 

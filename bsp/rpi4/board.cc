@@ -19,7 +19,6 @@
 #include "bsp/rpi4/memory_map.h"
 #include "bsp/rpi4/rng200.h"
 #include "bsp/rpi4/property.h"
-#include "bsp/rpi4/secondary_cpus.h"
 #include "bsp/rpi4/watchdog.h"
 #include "kernel/console/console.h"
 #include "kernel/dt/device_tree.h"
@@ -156,43 +155,6 @@ void print_console_info() {
   }
 }
 
-void print_secondary_cpus(const BootInfo& info) {
-  SecondaryCpus cpus;
-  if (!inspect_secondary_cpus(reinterpret_cast<const void*>(info.blob.base.value()), info, arch::read_mpidr_el1(),
-                              &cpus)) {
-    kprintf("rpi4: no usable /cpus node in the device tree; other cores (if any) left untouched\n");
-    return;
-  }
-  size_t parked = 0;
-  for (size_t i = 0; i < cpus.count; ++i) {
-    const SecondaryCpu& c = cpus.cpus[i];
-    if (c.method == EnableMethod::kSpinTable && c.release_addr != 0 && c.release_addr_reserved) {
-      ++parked;
-      continue;
-    }
-    if (c.method == EnableMethod::kSpinTable && c.release_addr != 0) {
-      kprintf("rpi4: WARNING: cpu %lu's spin-table release address 0x%lx is not in reserved memory: "
-              "a write there would start the core\n",
-              static_cast<unsigned long>(c.mpidr), static_cast<unsigned long>(c.release_addr));
-    } else {
-      kprintf("rpi4: cpu %lu: enable-method \"%s\"; not started\n", static_cast<unsigned long>(c.mpidr),
-              c.method_name[0] != '\0' ? c.method_name : "(none)");
-    }
-  }
-  if (parked > 0) {
-    kprintf("rpi4: %lu secondary cores parked by the firmware (spin-table, release addresses",
-            static_cast<unsigned long>(parked));
-    for (size_t i = 0; i < cpus.count; ++i) {
-      const SecondaryCpu& c = cpus.cpus[i];
-      if (c.method == EnableMethod::kSpinTable && c.release_addr_reserved) {
-        kprintf(" 0x%lx", static_cast<unsigned long>(c.release_addr));
-      }
-    }
-    kprintf(" reserved); ukernel runs on cpu %lu only and leaves them parked\n",
-            static_cast<unsigned long>(arch::read_mpidr_el1() & 0xff));
-  }
-}
-
 }  // namespace
 
 const char* board_name() { return "Raspberry Pi 4"; }
@@ -233,7 +195,6 @@ void board_late_init(const BootInfo& info) {
   } else {
     kprintf("rpi4: no VideoCore mailbox in the device tree; board information unavailable\n");
   }
-  print_secondary_cpus(info);
   if (info.rpi.watchdog.size != 0) {
     kprintf("rpi4: reset and power-off through the PM watchdog at 0x%lx\n",
             static_cast<unsigned long>(info.rpi.watchdog.base.value()));

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "kernel/cpu/cpu.h"
+
 namespace uk {
 
 Result<void*> user_range(Domain& d, uint64_t va, uint64_t length, Access access) {
@@ -39,6 +41,13 @@ bool user_executable(const Domain& d, uint64_t va, uint64_t length) {
 
 Thread g_threads[kMaxThreads];
 
+bool thread_is_current_somewhere(const Thread& t) {
+  for (size_t i = 0; i < cpu_count(); ++i) {
+    if (cpu_at(i).current == &t) return true;
+  }
+  return false;
+}
+
 Result<Thread*> thread_alloc(Domain& d) {
   size_t slot = kMaxThreadsPerDomain;
   for (size_t i = 0; i < kMaxThreadsPerDomain; ++i) {
@@ -55,6 +64,9 @@ Result<Thread*> thread_alloc(Domain& d) {
       Thread& t = g_threads[i];
       const ThreadState wanted = pass == 0 ? ThreadState::kFree : ThreadState::kExited;
       if (t.state != wanted) continue;
+      // A core may still be on its way into the kernel with this exited
+      // thread as its current one (killed from another core): not yet.
+      if (thread_is_current_somewhere(t)) continue;
       if (t.domain != nullptr) {
         for (Thread*& p : t.domain->threads) {
           if (p == &t) p = nullptr;

@@ -61,6 +61,10 @@ struct Thread {
   int64_t exit_code = 0;
 
   uint32_t manifest_index = 0;  // its `thread:` line in the manifest (0 = main)
+  // The core it runs on for its whole life (partitioned scheduling): from
+  // the bundle's placement, or the creator's core for a best-effort
+  // ThreadCreate.
+  uint32_t cpu = 0;
 
   // Real-time parameters in timer ticks (0: best effort).
   uint64_t period_ticks = 0;
@@ -70,7 +74,7 @@ struct Thread {
   uint64_t futex_va = 0;       // 0: a plain sleep
   uint64_t block_seq = 0;      // order of blocking: FutexWake wakes the longest waiter first
   bool idle_backoff = false;   // blocked by WFI/WFE (no ring op to complete)
-  uint64_t wake_deadline = 0;  // timer ticks, 0: no timeout
+  uint64_t wake_deadline = 0;  // timer ticks while blocked with a timeout, 0: none
   uint64_t block_user_data = 0;
   uint16_t block_submit_flags = 0;
 };
@@ -79,6 +83,7 @@ struct Thread {
 struct ThreadSpec {
   uint64_t period_ticks = 0;  // 0: best effort
   uint64_t budget_ticks = 0;
+  uint32_t cpu = 0;           // the core the image placed it on (bundle ThreadRecord::cpu)
   bool bound = false;         // a live thread holds this slot
 };
 
@@ -132,6 +137,9 @@ void domain_free_pages(Domain& d, PageAllocator& pages, PhysAddr base, uint64_t 
 
 // True when [va, va + length) lies inside one region with execute permission.
 [[nodiscard]] bool user_executable(const Domain& d, uint64_t va, uint64_t length);
+
+// True when some core's Cpu::current is `t`.
+[[nodiscard]] bool thread_is_current_somewhere(const Thread& t);
 
 // Takes a free thread from the system pool and attaches it to `d`; kAgain
 // when the domain has kMaxThreadsPerDomain live threads, kNoMem when the pool is empty.

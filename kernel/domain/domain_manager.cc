@@ -3,6 +3,8 @@
 #include <ukernel/sys.h>
 
 #include "kernel/console/console.h"
+#include "kernel/cpu/cpu.h"
+#include "kernel/cpu/kernel_lock.h"
 #include "kernel/domain/ops.h"
 #include "kernel/domain/scheduler.h"
 #include "kernel/hal.h"
@@ -16,37 +18,41 @@ size_t g_domain_count = 0;
 
 namespace {
 
-volatile bool g_timer_fired = false;
-bool g_need_resched = false;
-// The policy's next event may have moved: re-arm the timer before resuming.
-bool g_timer_stale = true;
-
 // Timer latency: from the armed deadline to the dispatch decision that
 // follows the interrupt (the thread then runs after the register restore).
-uint64_t g_armed_deadline = 0;
-struct LatencyStats {
-  uint64_t samples = 0;
-  uint64_t total = 0;
-  uint64_t worst = 0;
-} g_latency;
-
-void note_dispatch_after_timer() {
-  if (!g_timer_fired || g_armed_deadline == 0) return;
+void note_dispatch_after_timer(Cpu& cpu) {
+  if (!cpu.timer_fired || cpu.armed_deadline == 0) return;
   const uint64_t now = hal::timer_now_ticks();
-  const uint64_t latency = now > g_armed_deadline ? now - g_armed_deadline : 0;
-  ++g_latency.samples;
-  g_latency.total += latency;
-  if (latency > g_latency.worst) g_latency.worst = latency;
-  g_armed_deadline = 0;
+  const uint64_t latency = now > cpu.armed_deadline ? now - cpu.armed_deadline : 0;
+  ++cpu.latency.samples;
+  cpu.latency.total += latency;
+  if (latency > cpu.latency.worst) cpu.latency.worst = latency;
+  cpu.armed_deadline = 0;
 }
 
-void on_timer_expiry(void*) { g_timer_fired = true; }
+void on_timer_expiry(void*) { this_cpu().timer_fired = true; }
+
+// Asks `target` to make a scheduling decision: at the end of this kernel
+// entry for this core, through the reschedule SGI for another one.
+void kick(Cpu& target) {
+  Cpu& self = this_cpu();
+  if (&target == &self) {
+    self.need_resched = true;
+    self.timer_stale = true;
+    return;
+  }
+  if (cpu_post_request(target, kCpuRequestReschedule)) {
+    hal::send_reschedule(target.index);
+    ++self.ipis_sent;
+  }
+}
 
 // A BlockThread whose timeout passed: the thread runs again and its op
 // completes with -ETIMEDOUT and TIMER_EXPIRED.
 void on_block_timeout(Thread& t) {
   t.state = ThreadState::kReady;
   t.futex_va = 0;
+  t.wake_deadline = 0;
   if (t.idle_backoff) {
     t.idle_backoff = false;
     return;
@@ -64,11 +70,21 @@ bool any_live_thread() {
   return false;
 }
 
-// The next thread to run. With nothing runnable but threads waiting (for a
-// release, a timeout or a wake), the CPU sleeps at EL2 until the policy's
-// next event; with nothing left at all, the run is over.
-// Console commands, checked at every scheduling decision: 's' prints the
-// per-thread statistics.
+// True when every live thread, on every core, waits for a FutexWake that no
+// thread can send (blocked, no timeout): nothing can ever run again.
+bool all_live_threads_wait_forever() {
+  for (size_t i = 0; i < g_domain_count; ++i) {
+    for (const Thread* t : g_domains[i].threads) {
+      if (t == nullptr) continue;
+      if (t->state == ThreadState::kReady) return false;
+      if (t->state == ThreadState::kBlocked && (t->wake_deadline != 0 || t->idle_backoff)) return false;
+    }
+  }
+  return true;
+}
+
+// Console commands, checked at every scheduling decision of the boot CPU
+// (which owns the UART): 's' prints the per-thread statistics.
 void poll_console() {
   char c;
   while (console_poll_char(&c)) {
@@ -76,18 +92,45 @@ void poll_console() {
   }
 }
 
+// Waits (bounded) until no other core still executes `d` at EL0: after a
+// kill, the domain is gone everywhere before the operation completes. The
+// other cores leave EL0 on the reschedule SGI and clear Cpu::at_el0 before
+// they wait for the kernel lock, so this cannot deadlock.
+void wait_until_no_core_runs(const Domain& d) {
+  Cpu& self = this_cpu();
+  const uint64_t limit = kernel_clock().from_us(10'000);
+  for (size_t i = 0; i < cpu_count(); ++i) {
+    Cpu& other = cpu_at(i);
+    if (&other == &self) continue;
+    const uint64_t start = hal::timer_now_ticks();
+    while (other.current != nullptr && other.current->domain == &d &&
+           __atomic_load_n(&other.at_el0, __ATOMIC_ACQUIRE) != 0) {
+      if (hal::timer_now_ticks() - start > limit) {
+        kprintf("ukernel: WARNING: core %u still runs domain '%s' 10 ms after its stop\n", other.index, d.name);
+        break;
+      }
+    }
+  }
+}
+
+// The next thread this core runs. With nothing runnable here but threads
+// waiting (for a release, a timeout or a wake, on any core), the core sleeps
+// at EL2, without the kernel lock, until its next event or another core's
+// request; with nothing left anywhere, the run is over.
 Thread* next_thread() {
-  g_need_resched = false;
-  g_timer_stale = true;
-  poll_console();
+  Cpu& cpu = this_cpu();
+  cpu.need_resched = false;
+  cpu.timer_stale = true;
+  if (cpu.index == 0) poll_console();
   for (;;) {
+    (void)cpu_take_requests(cpu);  // this decision serves them
     if (Thread* next = scheduler_pick(on_block_timeout)) {
-      note_dispatch_after_timer();
+      note_dispatch_after_timer(cpu);
       return next;
     }
     if (!any_live_thread()) domains_finish();
     const uint64_t deadline = scheduler_next_deadline();
-    if (deadline == 0) {
+    if (deadline == 0 && all_live_threads_wait_forever()) {
       // Everything left waits on futexes nobody can wake: a deadlock.
       kprintf("ukernel: every remaining thread is blocked on a futex with no timeout; stopping them\n");
       for (size_t i = 0; i < g_domain_count; ++i) {
@@ -97,10 +140,19 @@ Thread* next_thread() {
       }
       continue;
     }
-    g_timer_fired = false;
-    g_armed_deadline = deadline;
-    hal::timer_set_deadline(deadline);
-    while (!g_timer_fired && hal::timer_now_ticks() < deadline) hal::idle_until_interrupt();
+    cpu.timer_fired = false;
+    cpu.armed_deadline = deadline;
+    if (deadline != 0) {
+      hal::timer_set_deadline(deadline);
+    } else {
+      hal::timer_cancel();
+    }
+    kernel_unlock();
+    while (!cpu.timer_fired && __atomic_load_n(&cpu.pending, __ATOMIC_ACQUIRE) == 0 &&
+           (deadline == 0 || hal::timer_now_ticks() < deadline)) {
+      hal::idle_until_interrupt();
+    }
+    kernel_lock();
   }
 }
 
@@ -113,19 +165,23 @@ void domain_stop(Domain& d, DomainState state, int64_t code) {
     if (t->state == ThreadState::kBlocked) d.ring.pending = d.ring.pending > 0 ? d.ring.pending - 1 : 0;
     t->state = ThreadState::kExited;
     scheduler_exit(*t);
+    kick(cpu_at(t->cpu));
   }
   d.live_threads = 0;
   d.exit_code = code;
+  wait_until_no_core_runs(d);
   if (state == DomainState::kExited) kprintf("domain '%s' exited with code %ld\n", d.name, static_cast<long>(code));
 }
 
 size_t domain_count() { return g_domain_count; }
 
-Thread* threads_first() {
+bool threads_begin() {
   hal::timer_set_expiry_handler(on_timer_expiry, nullptr);
   scheduler_start_epoch();
-  return scheduler_pick(on_block_timeout);
+  return any_live_thread();
 }
+
+Thread& cpu_first_thread() { return *next_thread(); }
 
 Status thread_start(Thread& t, const char** message) {
   const Status s = scheduler_admit(t, message);
@@ -137,17 +193,19 @@ Status thread_start(Thread& t, const char** message) {
 }
 
 void request_reschedule() {
-  g_need_resched = true;
-  g_timer_stale = true;
+  Cpu& cpu = this_cpu();
+  cpu.need_resched = true;
+  cpu.timer_stale = true;
 }
 
-bool timer_needs_rearm() { return g_timer_stale; }
+bool timer_needs_rearm() { return this_cpu().timer_stale; }
 
 uint64_t next_timer_deadline(const Thread&) {
-  g_timer_fired = false;
-  g_timer_stale = false;
-  g_armed_deadline = scheduler_next_deadline();
-  return g_armed_deadline;
+  Cpu& cpu = this_cpu();
+  cpu.timer_fired = false;
+  cpu.timer_stale = false;
+  cpu.armed_deadline = scheduler_next_deadline();
+  return cpu.armed_deadline;
 }
 
 void thread_finish(Thread& t, int64_t code) {
@@ -158,7 +216,7 @@ void thread_finish(Thread& t, int64_t code) {
   t.exit_code = code;
   if (t.manifest_index != 0) d.specs[t.manifest_index].bound = false;
   scheduler_exit(t);
-  g_need_resched = true;
+  kick(cpu_at(t.cpu));
   if (d.live_threads > 0) --d.live_threads;
   if (d.live_threads == 0 && d.state == DomainState::kReady) {
     d.state = DomainState::kExited;
@@ -186,14 +244,15 @@ uint32_t futex_wake(Domain& d, uint64_t va, uint32_t count) {
     oldest->futex_va = 0;
     complete_pending_op(d.ring, oldest->block_user_data, oldest->block_submit_flags, 0, 0);
     scheduler_wake(*oldest);
-    g_need_resched = true;
-    g_timer_stale = true;
+    kick(cpu_at(oldest->cpu));
     ++woken;
   }
   return woken;
 }
 
 Thread* thread_on_svc(Thread& current) {
+  // Stopped by another core while this one waited for the kernel lock.
+  if (current.state != ThreadState::kReady) return next_thread();
   UserRegs& r = current.regs;
   if (r.x[8] != UK_SYS_SUBMIT) {
     r.x[0] = static_cast<uint64_t>(-static_cast<int64_t>(Errno::kNoSys));
@@ -203,11 +262,13 @@ Thread* thread_on_svc(Thread& current) {
   const SubmitOutcome outcome = process_submit(d.ring, r.x[0], run_domain_op, &current);
   r.x[0] = static_cast<uint64_t>(outcome.syscall_result);
   // Yield, a block, an exit or a wake-up may change who runs.
-  if (g_need_resched || current.state != ThreadState::kReady) return next_thread();
+  if (this_cpu().need_resched || current.state != ThreadState::kReady) return next_thread();
   return &current;
 }
 
 Thread* thread_on_fault(Thread& current, const DomainFault& fault) {
+  // Already stopped by another core: the fault is moot.
+  if (current.state != ThreadState::kReady) return next_thread();
   Domain& d = *current.domain;
   domain_stop(d, DomainState::kKilled, -1);
   kprintf("domain '%s' (id %u) killed: %s%s%s%s", d.name, d.id, fault.cause, fault.detail[0] ? " (" : "",
@@ -222,6 +283,7 @@ Thread* thread_on_idle(Thread& current) {
   // real-time thread keeps its job (waiting is not finishing) but steps
   // aside briefly: what it waits for (typically the ring lock) may be held
   // by a lower-priority thread that must run to release it.
+  if (current.state != ThreadState::kReady) return next_thread();
   if (current.period_ticks == 0) {
     scheduler_yield(current);
   } else {
@@ -234,8 +296,10 @@ Thread* thread_on_idle(Thread& current) {
 }
 
 Thread* thread_on_interrupt(Thread& current) {
-  if (!g_timer_fired) return &current;
-  g_timer_fired = false;
+  Cpu& cpu = this_cpu();
+  const bool requested = cpu_take_requests(cpu) != 0;
+  if (!cpu.timer_fired && !requested && !cpu.need_resched && current.state == ThreadState::kReady) return &current;
+  cpu.timer_fired = false;
   return next_thread();
 }
 
@@ -253,10 +317,21 @@ void domains_finish() {
     }
   }
   scheduler_print_stats();
-  if (g_latency.samples > 0) {
+  TimerLatency latency;
+  for (size_t i = 0; i < cpu_count(); ++i) {
+    const Cpu& cpu = cpu_at(i);
+    latency.samples += cpu.latency.samples;
+    latency.total += cpu.latency.total;
+    if (cpu.latency.worst > latency.worst) latency.worst = cpu.latency.worst;
+    if (cpu_count() > 1) {
+      kprintf("smp: core %u: ipis sent=%lu received=%lu\n", cpu.index, static_cast<unsigned long>(cpu.ipis_sent),
+              static_cast<unsigned long>(cpu.ipis_received));
+    }
+  }
+  if (latency.samples > 0) {
     kprintf("sched: timer latency (deadline to dispatch) samples=%lu avg=%lu worst=%lu ticks\n",
-            static_cast<unsigned long>(g_latency.samples), static_cast<unsigned long>(g_latency.total / g_latency.samples),
-            static_cast<unsigned long>(g_latency.worst));
+            static_cast<unsigned long>(latency.samples), static_cast<unsigned long>(latency.total / latency.samples),
+            static_cast<unsigned long>(latency.worst));
   }
   kprintf("ukernel: all domains stopped: %zu run, %zu exited, %zu killed\n", g_domain_count, exited, killed);
   platform_power_off(killed == 0 && all_zero ? 0 : 1);

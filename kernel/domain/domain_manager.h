@@ -32,8 +32,12 @@ struct DomainFault {
 // Number of domains created.
 [[nodiscard]] size_t domain_count();
 
-// Picks the first thread to run; nullptr when there is none.
-[[nodiscard]] Thread* threads_first();
+// Starts the schedule on every core (once, on the boot CPU, before the
+// other cores may schedule). False when no thread is left to run.
+[[nodiscard]] bool threads_begin();
+// This core's first thread (called with the kernel lock held, once per
+// core): waits idle until there is one; powers off when everything stopped.
+[[nodiscard]] Thread& cpu_first_thread();
 
 // svc: x8 holds the number, x0.. the arguments; the result goes to x0.
 [[nodiscard]] Thread* thread_on_svc(Thread& current);

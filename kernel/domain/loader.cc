@@ -5,6 +5,7 @@
 
 #include "kernel/console/console.h"
 #include "kernel/console/format.h"
+#include "kernel/cpu/cpu.h"
 #include "kernel/domain/domain_manager.h"
 #include "kernel/domain/io_ops.h"
 #include "kernel/domain/layout.h"
@@ -123,7 +124,17 @@ Status create_domain(Domain& d, const bundle::DomainRecord& rec, const void* elf
       *reason = "period or budget out of range for this timer";
       return Errno::kRange;
     }
+    // The image was analysed for its board's cores; with fewer online (a
+    // core did not come up, or QEMU -smp 1) the thread shares a remaining
+    // one, and boot-time admission checks that core's set again.
+    const uint32_t placed = rec.threads[k].cpu;
+    spec.cpu = placed < cpu_count() ? placed : placed % static_cast<uint32_t>(cpu_count());
+    if (spec.cpu != placed) {
+      kprintf("domain '%s': thread line %u was placed on core %u, but %zu core%s run: it runs on core %u\n", d.name,
+              k, placed, cpu_count(), cpu_count() == 1 ? "" : "s", spec.cpu);
+    }
   }
+  t.cpu = d.specs[0].cpu;
   t.period_ticks = d.specs[0].period_ticks;
   t.budget_ticks = d.specs[0].budget_ticks;
   d.specs[0].bound = true;

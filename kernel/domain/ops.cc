@@ -147,6 +147,9 @@ OpResult thread_create(Thread& t, const SubmitEntry& e) {
   n.regs.tpidr = e.args[3];
   n.regs.pstate = t.regs.pstate;
   n.manifest_index = slot;
+  // Real time: the core the image placed its manifest line on; best effort:
+  // the creator's core (a thread never migrates).
+  n.cpu = slot != 0 ? d.specs[slot].cpu : t.cpu;
   n.period_ticks = d.specs[slot].period_ticks;
   n.budget_ticks = d.specs[slot].budget_ticks;
   if (slot != 0) d.specs[slot].bound = true;

@@ -34,7 +34,8 @@ struct ThreadRecord {
   uint64_t period_us;  // 0: best effort
   uint64_t budget_us;  // 0 when period_us is 0
   uint64_t stack_bytes;
-  uint64_t reserved;
+  uint32_t cpu;  // the core the pack tool placed the thread on (0 = boot CPU)
+  uint32_t reserved;
 };
 static_assert(sizeof(ThreadRecord) == 64);
 

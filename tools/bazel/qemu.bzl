@@ -16,7 +16,7 @@ def _memory(machine, memory):
         return memory
     return "2G" if machine.startswith("raspi4") else "1G"
 
-def _qemu_args(image, machine, cpu, memory, kernel_flag = "-kernel"):
+def _qemu_args(image, machine, cpu, memory, kernel_flag = "-kernel", smp = None):
     if kernel_flag not in ["-kernel", "-bios"]:
         fail("kernel_flag must be \"-kernel\" or \"-bios\", not %r" % kernel_flag)
     return [
@@ -29,7 +29,7 @@ def _qemu_args(image, machine, cpu, memory, kernel_flag = "-kernel"):
         _literal(cpu or ""),
         "--memory",
         _literal(_memory(machine, memory)),
-    ]
+    ] + (["--smp", str(smp)] if smp != None else [])
 
 def _extra(extra_args):
     # Not "$"-escaped, so $(rootpath //x:y) works for targets listed in `data`.
@@ -49,6 +49,7 @@ def qemu_test(
         machine = "virt,virtualization=on",
         cpu = "cortex-a72",
         memory = None,
+        smp = None,
         expect = [],
         reject = [],
         expect_exit = 0,
@@ -73,6 +74,7 @@ def qemu_test(
       machine: QEMU -M value.
       cpu: QEMU -cpu value; "" or None for the machine's default.
       memory: QEMU -m value; None picks 1G (2G for raspi4b, which needs it).
+      smp: QEMU -smp value; None picks 4 on virt (the machine's own elsewhere).
       expect: regexes that must all appear in the console output.
       reject: regexes that must never appear in the console output.
       expect_exit: required QEMU exit status (ignored with expect_halt).
@@ -89,7 +91,7 @@ def qemu_test(
     """
     if expect_halt and not expect:
         fail("qemu_test %s: expect_halt needs `expect` patterns to wait for" % name)
-    args = _qemu_args(image, machine, cpu, memory, kernel_flag) + [
+    args = _qemu_args(image, machine, cpu, memory, kernel_flag, smp) + [
         "--test",
         "--timeout",
         str(timeout_s),

@@ -8,12 +8,12 @@
 #   gdb  (--gdb ELF) QEMU halted at reset with a gdb stub (port $GDB_PORT,
 #                   default 1234); gdb-multiarch attaches, symbols shifted by
 #                   $GDB_LOAD_OFFSET if set
-# Usage: run_qemu.sh --kernel IMAGE [--kernel-flag -kernel|-bios] [--machine M] [--cpu C] [--memory SIZE]
+# Usage: run_qemu.sh --kernel IMAGE [--kernel-flag -kernel|-bios] [--machine M] [--cpu C] [--memory SIZE] [--smp N]
 #          [--test --timeout SECS [--expect-exit N | --expect-halt] --expect REGEX... --reject REGEX...]
 #          [--gdb ELF] [-- EXTRA_QEMU_ARGS...]
 set -euo pipefail
 
-kernel="" kernel_flag="-kernel" machine="virt,virtualization=on" cpu="cortex-a72" memory="1G"
+kernel="" kernel_flag="-kernel" machine="virt,virtualization=on" cpu="cortex-a72" memory="1G" smp="default"
 load_at="" mode=run timeout_s=30 expect_exit=0 halt=0 gdb_elf="" expects=() rejects=() extra=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -22,6 +22,7 @@ while [ $# -gt 0 ]; do
     --machine) machine=$2; shift 2 ;;
     --cpu) cpu=$2; shift 2 ;;          # empty: machine's default CPU
     --memory) memory=$2; shift 2 ;;    # empty: machine's default RAM
+    --smp) smp=$2; shift 2 ;;          # CPUs; default 4 on virt, the machine's own elsewhere
     --test) mode="test"; shift ;;
     --timeout) timeout_s=$2; shift 2 ;;
     --expect-exit) expect_exit=$2; shift 2 ;;
@@ -44,6 +45,10 @@ esac
 qemu=(qemu-system-aarch64 -M "$machine")
 [ -z "$cpu" ] || qemu+=(-cpu "$cpu")
 [ -z "$memory" ] || qemu+=(-m "$memory")
+if [ "$smp" = default ]; then
+  case $machine in virt*) smp=4 ;; *) smp="" ;; esac
+fi
+[ -z "$smp" ] || qemu+=(-smp "$smp")
 # -no-reboot: a reset request ends the run instead of looping forever.
 # -nic none: no default PCI NIC, whose boot ROM (Debian's ipxe-qemu) is not
 # installed; add e.g. "-nic user,model=virtio-net-device" via extra args.

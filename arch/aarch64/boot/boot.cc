@@ -10,10 +10,12 @@
 #include "arch/aarch64/gic/gic.h"
 #include "arch/aarch64/mmu/el2_mmu.h"
 #include "arch/aarch64/psci/psci.h"
+#include "arch/aarch64/smp/smp.h"
 #include "arch/aarch64/timer/generic_timer.h"
 #include "bsp/board.h"
 #include "bsp/common/pl011.h"
 #include "kernel/console/console.h"
+#include "kernel/cpu/cpu.h"
 #include "kernel/dt/device_tree.h"
 #include "kernel/main.h"
 #include "kernel/mm/page_allocator.h"
@@ -102,6 +104,9 @@ extern "C" [[noreturn]] void boot_main(uint64_t dtb_phys, uint64_t entry_el) {
   using namespace uk::arch;
 
   const unsigned el = current_el();
+  // this_cpu() for the boot CPU. At EL3 it is written again after the drop;
+  // at EL1 the register does not exist (and the kernel only refuses to run).
+  if (el >= 2) write_tpidr_el2(reinterpret_cast<uint64_t>(&cpu_at(0)));
   if (el == 2) {
     write_vbar_el2(reinterpret_cast<uint64_t>(uk_el2_vectors));
     isb();
@@ -171,9 +176,12 @@ extern "C" [[noreturn]] void boot_main(uint64_t dtb_phys, uint64_t entry_el) {
     kprintf("ukernel: EL2 timer (INTID %u) not usable: %s\n", timer_intid, errno_name(s.error()));
     halt_forever();
   }
+  smp_init_boot_cpu();
+  const size_t cpus = smp_start_secondaries(info, timer_intid);
 
   KernelParams params;
   params.board = bsp::board_name();
+  params.cpus = cpus;
   params.ram_bytes = total_ram(info);
   params.gic_version = gic.version;
   params.timer_hz = timer_frequency_hz();

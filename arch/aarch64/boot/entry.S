@@ -22,6 +22,10 @@
 // SCTLR_EL2 with MMU and caches off; bits 29:28, 23:22, 18, 16, 11, 5:4 are RES1.
 .equ SCTLR_EL2_RES1, 0x30c50830
 .equ R_AARCH64_RELATIVE, 1027
+// Room left at the top of the boot stack for the first entry frame
+// (TrapFrame, 288 bytes), which the kernel builds there while still running
+// below it (arch/aarch64/domain/domain_switch.cc: enter_scheduler).
+.equ ENTRY_FRAME_RESERVE, 512
 
 // The header is split around image_size, which kernel.ld emits itself: a
 // PIE cannot hold a link-time constant from another section without a
@@ -75,7 +79,7 @@ primary_entry:
 4:
     adrp    x1, __boot_stack_top
     add     x1, x1, :lo12:__boot_stack_top
-    mov     sp, x1
+    sub     sp, x1, #ENTRY_FRAME_RESERVE
     mov     x29, xzr                      // terminates the frame-pointer chain
     mov     x30, xzr
     mov     x0, x19
@@ -106,7 +110,7 @@ uk_el3_enter_el2:
     eret
 6:  adrp    x1, __boot_stack_top
     add     x1, x1, :lo12:__boot_stack_top
-    mov     sp, x1
+    sub     sp, x1, #ENTRY_FRAME_RESERVE
     mov     x29, xzr
     mov     x30, xzr
     mov     x0, x19

@@ -80,6 +80,7 @@ UK_SYSREG_RW(icc_ctlr_el1, S3_0_C12_C12_4)
 UK_SYSREG_RW(icc_igrpen1_el1, S3_0_C12_C12_7)
 UK_SYSREG_READ(icc_iar1_el1, S3_0_C12_C12_0)
 UK_SYSREG_WRITE(icc_eoir1_el1, S3_0_C12_C12_1)
+UK_SYSREG_WRITE(icc_sgi1r_el1, S3_0_C12_C11_5)
 
 #undef UK_SYSREG_READ
 #undef UK_SYSREG_WRITE
@@ -91,6 +92,7 @@ inline void dsb_ish() { asm volatile("dsb ish" ::: "memory"); }
 inline void dsb_ishst() { asm volatile("dsb ishst" ::: "memory"); }
 inline void wfi() { asm volatile("wfi" ::: "memory"); }
 inline void wfe() { asm volatile("wfe" ::: "memory"); }
+inline void sev() { asm volatile("sev" ::: "memory"); }
 inline void irq_enable() { asm volatile("msr daifclr, #2" ::: "memory"); }
 inline void irq_disable() { asm volatile("msr daifset, #2" ::: "memory"); }
 

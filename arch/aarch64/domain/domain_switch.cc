@@ -15,13 +15,15 @@
 #include "arch/aarch64/exceptions/esr.h"
 #include "arch/aarch64/gic/gic.h"
 #include "arch/aarch64/mmu/page_table.h"
+#include "arch/aarch64/cpu/stacks.h"
 #include "arch/aarch64/timer/generic_timer.h"
 #include "kernel/console/console.h"
 #include "kernel/console/format.h"
+#include "kernel/cpu/cpu.h"
+#include "kernel/cpu/kernel_lock.h"
 #include "kernel/domain/domain_manager.h"
 #include "kernel/domain/layout.h"
 
-extern "C" char __boot_stack_top[];
 extern "C" [[noreturn]] void uk_enter_frame(uk::arch::TrapFrame* frame);
 
 namespace uk::arch {
@@ -88,12 +90,13 @@ constexpr uint64_t kHfgitrSvcEl0 = 1ull << 52;
 constexpr uint64_t kSpsrModeMask = 0xf;
 // SPSR for EL0t with interrupts unmasked (they are routed to EL2 anyway).
 constexpr uint64_t kSpsrEl0t = 0;
+static_assert(UserRegs{}.pstate == kSpsrEl0t, "a new thread starts at EL0t");
 
-Thread* g_current = nullptr;
 bool g_fgt_svc = false;
 bool g_allow_fgt = true;
 
-void configure_el1_for_domains() {
+// Per core (the registers are banked); the boot CPU reports the choice.
+void configure_el1_for_domains(bool report) {
   const uint64_t parange = read_id_aa64mmfr0_el1() & kParangeMask;
   write_vtcr_el2(kVtcrRes1 | kVtcrT0sz | kVtcrSl0Level1 | kVtcrIrgn0WbWa | kVtcrOrgn0WbWa | kVtcrSh0Inner |
                  (parange << kVtcrPsShift));
@@ -108,8 +111,8 @@ void configure_el1_for_domains() {
   if (g_allow_fgt && ((read_id_aa64mmfr0_el1() >> kMmfr0FgtShift) & kMmfr0FgtMask) != 0) {
     write_hfgitr_el2(kHfgitrSvcEl0);
     g_fgt_svc = true;
-    kprintf("domains: svc trapped to EL2 directly (FEAT_FGT)\n");
-  } else {
+    if (report) kprintf("domains: svc trapped to EL2 directly (FEAT_FGT)\n");
+  } else if (report) {
     kprintf("domains: svc through the EL1 gateway\n");
   }
   isb();
@@ -137,10 +140,11 @@ void restore_regs(const Thread& d, TrapFrame& f) {
   write_tpidr_el0(d.regs.tpidr);
 }
 
-// Makes `next` the running thread in `frame` and arms the timer.
+// Makes `next` this core's running thread in `frame` and arms the timer.
 void resume(Thread& next, TrapFrame& frame) {
-  if (g_current == nullptr || next.domain != g_current->domain) load_translation(*next.domain);
-  g_current = &next;
+  Cpu& cpu = this_cpu();
+  if (cpu.current == nullptr || next.domain != cpu.current->domain) load_translation(*next.domain);
+  cpu.current = &next;
   restore_regs(next, frame);
   if (!timer_needs_rearm()) return;  // the fast path: nothing changed
   const uint64_t deadline = next_timer_deadline(next);
@@ -220,16 +224,26 @@ Thread* lower_el_sync(Thread& d, TrapFrame& frame) {
 
 void allow_direct_svc_trap(bool allow) { g_allow_fgt = allow; }
 
-void enter_first_thread(Thread& first) {
-  configure_el1_for_domains();
-  auto* frame = reinterpret_cast<TrapFrame*>(reinterpret_cast<uint64_t>(__boot_stack_top) - sizeof(TrapFrame));
-  first.regs.pstate = kSpsrEl0t;
+void enter_scheduler() {
+  Cpu& cpu = this_cpu();
+  configure_el1_for_domains(cpu.index == 0);
+  // The first entry frame sits at the top of this core's stack (the boot
+  // code left room for it above its own frames); exceptions from the domain
+  // then start just above it.
+  auto* frame = reinterpret_cast<TrapFrame*>(cpu_stack_top(cpu.index) - sizeof(TrapFrame));
+  kernel_lock();
+  Thread& first = cpu_first_thread();
   resume(first, *frame);
+  __atomic_store_n(&cpu.at_el0, 1u, __ATOMIC_RELEASE);
+  kernel_unlock();
   uk_enter_frame(frame);
 }
 
 void handle_lower_el_exception(TrapFrame& frame, VectorKind kind) {
-  Thread& current = *g_current;
+  Cpu& cpu = this_cpu();
+  __atomic_store_n(&cpu.at_el0, 0u, __ATOMIC_RELEASE);
+  kernel_lock();
+  Thread& current = *cpu.current;
   Thread* next = &current;
   switch (kind) {
     case VectorKind::kLower64Sync:
@@ -261,6 +275,8 @@ void handle_lower_el_exception(TrapFrame& frame, VectorKind kind) {
     }
   }
   resume(*next, frame);
+  __atomic_store_n(&cpu.at_el0, 1u, __ATOMIC_RELEASE);
+  kernel_unlock();
 }
 
 }  // namespace uk::arch

@@ -6,9 +6,10 @@
 
 namespace uk::arch {
 
-// Sets up EL1&0 for domains and starts thread `first` at EL0. Never returns:
-// from now on the kernel runs only in exception handlers.
-[[noreturn]] void enter_first_thread(Thread& first);
+// On each core once bring-up is done: sets up EL1&0 for domains and starts
+// this core's first thread at EL0 (waiting, idle, until it has one). Never
+// returns: from now on the kernel runs only in exception handlers.
+[[noreturn]] void enter_scheduler();
 
 // With FEAT_FGT the kernel traps EL0's svc directly; `false` keeps the EL1
 // gateway (bootarg ukernel.svc=gateway), e.g. to measure one against the other.

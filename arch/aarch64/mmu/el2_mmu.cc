@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "arch/aarch64/cpu/stacks.h"
 #include "arch/aarch64/cpu/sysreg.h"
 #include "arch/aarch64/mmu/page_table.h"
 #include "kernel/console/console.h"
@@ -11,6 +12,9 @@ extern "C" char __text_end[];
 extern "C" char __rodata_end[];
 extern "C" char __boot_stack_guard[];
 extern "C" char __boot_stack_bottom[];
+extern "C" char __boot_stack_top[];
+extern "C" char __cpu_stacks_start[];
+extern "C" char __cpu_stacks_end[];
 extern "C" char __image_end[];
 
 namespace uk::arch {
@@ -102,7 +106,14 @@ Status el2_mmu_enable(const BootInfo& info, PageAllocator& pages) {
   Status s = map_identity(image_start, addr(__text_end), {.readable = true, .executable = true});
   if (s.ok()) s = map_identity(addr(__text_end), addr(__rodata_end), {.readable = true});
   if (s.ok()) s = map_identity(addr(__rodata_end), addr(__boot_stack_guard), {.readable = true, .writable = true});
-  if (s.ok()) s = map_identity(addr(__boot_stack_bottom), image_end, {.readable = true, .writable = true});
+  if (s.ok()) s = map_identity(addr(__boot_stack_bottom), addr(__boot_stack_top), {.readable = true, .writable = true});
+  // The other cores' stacks: [guard page][stack], the guard left unmapped.
+  for (uint64_t guard = addr(__cpu_stacks_start); s.ok() && guard < addr(__cpu_stacks_end);
+       guard += kCpuStackGuardBytes + kCpuStackBytes) {
+    s = map_identity(guard + kCpuStackGuardBytes, guard + kCpuStackGuardBytes + kCpuStackBytes,
+                     {.readable = true, .writable = true});
+  }
+  if (s.ok()) s = map_identity(addr(__cpu_stacks_end), image_end, {.readable = true, .writable = true});
   for (size_t i = 0; s.ok() && i < info.memory_count; ++i) s = map_ram_bank(info.memory[i], image_start, image_end);
 
   // Devices the kernel drives.

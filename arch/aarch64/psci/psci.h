@@ -15,5 +15,9 @@ void psci_set_conduit(PsciConduit conduit);
 void psci_system_off();
 void psci_system_reset();
 [[nodiscard]] int64_t psci_version();
+// Starts the core `target_mpidr` at EL2 at physical `entry_phys` with x0 =
+// `context_id`, MMU and caches off. 0 on success, else a PSCI error
+// (-2 invalid parameters, -4 already on, -5 on pending, -6 internal failure).
+[[nodiscard]] int64_t psci_cpu_on(uint64_t target_mpidr, uint64_t entry_phys, uint64_t context_id);
 
 }  // namespace uk::arch

@@ -30,11 +30,16 @@ void on_timer_irq(uint32_t, void*) {
 Status timer_init(uint32_t intid, TimerCallback on_expiry, void* context) {
   g_callback = on_expiry;
   g_context = context;
+  if (Status s = irq_register(intid, on_timer_irq, nullptr); !s.ok()) return s;
+  return timer_init_cpu(intid);
+}
+
+Status timer_init_cpu(uint32_t intid) {
+  // The timer registers and the PPI's enable are banked per core.
   write_cnthp_ctl_el2(kCtlIMask);
   write_cntvoff_el2(0);
   write_cnthctl_el2(kCnthctlEl1Pcten);
   isb();
-  if (Status s = irq_register(intid, on_timer_irq, nullptr); !s.ok()) return s;
   return gic_enable(intid, kTimerPriority);
 }
 

@@ -1,15 +1,13 @@
-// How the device tree says the non-boot CPUs are started. On the Pi 4 the
-// firmware's ARM stub (armstub8, built into start4.elf) parks cores 1-3 in a
-// wfe loop, each polling its 64-bit "cpu-release-addr" in the first page of
-// RAM; writing an entry point there (and sev) would start the core. The
-// device tree describes this as enable-method = "spin-table" and reserves the
-// stub's page (/memreserve/ 0x0 0x1000).
-//
-// ukernel runs on the boot CPU only: it never writes a release address, so
-// the other cores stay parked. That is safe only while nothing else writes
-// those addresses either, i.e. while the page allocator never hands their
-// memory out: inspect_secondary_cpus() checks each one lies in a reserved
-// range. Portable (libfdt): host-tested against Debian's Pi 4 device tree.
+// How the device tree says the non-boot CPUs are started (/cpus/cpu@N):
+//   - enable-method = "psci" (QEMU virt): PSCI CPU_ON over the /psci conduit;
+//   - enable-method = "spin-table" (the Pi 4's firmware, QEMU raspi4b): the
+//     core waits in a wfe loop polling its 64-bit "cpu-release-addr";
+//     writing an entry point there (then sev) starts it. The release
+//     addresses must lie in reserved memory, or the page allocator could hand
+//     them out and a stray write would start a core: inspect_secondary_cpus()
+//     checks that.
+// Portable (libfdt): host-tested against Debian's Pi 4 device tree and QEMU
+// virt's. The boot code (arch/aarch64/smp) starts what this lists.
 #pragma once
 
 #include <stddef.h>
@@ -17,7 +15,7 @@
 
 #include "kernel/dt/device_tree.h"
 
-namespace uk::bsp::rpi4 {
+namespace uk {
 
 enum class EnableMethod : uint8_t {
   kNone,       // no enable-method property
@@ -34,13 +32,13 @@ struct SecondaryCpu {
   bool release_addr_reserved = false;  // inside a reserved range of BootInfo
 };
 
-inline constexpr size_t kMaxCpus = 8;
+inline constexpr size_t kMaxSecondaryCpus = 8;
 
 struct SecondaryCpus {
   size_t count = 0;  // cpus other than the boot CPU
-  SecondaryCpu cpus[kMaxCpus];
+  SecondaryCpu cpus[kMaxSecondaryCpus];
   bool boot_cpu_found = false;
-  bool truncated = false;  // more than kMaxCpus non-boot cpu nodes
+  bool truncated = false;  // more than kMaxSecondaryCpus non-boot cpu nodes
 };
 
 // Reads /cpus of the (already validated) blob described by `info` and lists
@@ -49,4 +47,4 @@ struct SecondaryCpus {
 [[nodiscard]] bool inspect_secondary_cpus(const void* fdt, const BootInfo& info, uint64_t boot_mpidr,
                                           SecondaryCpus* out);
 
-}  // namespace uk::bsp::rpi4
+}  // namespace uk

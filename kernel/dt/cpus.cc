@@ -1,9 +1,9 @@
-#include "bsp/rpi4/secondary_cpus.h"
+#include "kernel/dt/cpus.h"
 
 #include <libfdt.h>
 #include <string.h>
 
-namespace uk::bsp::rpi4 {
+namespace uk {
 namespace {
 
 constexpr int kCellBytes = 4;
@@ -49,7 +49,7 @@ bool inspect_secondary_cpus(const void* fdt, const BootInfo& info, uint64_t boot
       out->boot_cpu_found = true;
       continue;
     }
-    if (out->count == kMaxCpus) {
+    if (out->count == kMaxSecondaryCpus) {
       out->truncated = true;
       continue;
     }
@@ -77,4 +77,4 @@ bool inspect_secondary_cpus(const void* fdt, const BootInfo& info, uint64_t boot
   return true;
 }
 
-}  // namespace uk::bsp::rpi4
+}  // namespace uk
