@@ -32,8 +32,6 @@ namespace {
 constexpr uint32_t kGatewayFromEl0Sync = 1;
 constexpr uint32_t kGatewayFromEl1 = 2;
 constexpr uint32_t kHvcImmMask = 0xffff;
-// ESR.ISS[15:0] of an svc: its immediate (only svc #0 is a system call).
-constexpr uint32_t kSvcImmMask = 0xffff;
 
 // HCR_EL2.VM: stage-2 translation for EL1&0.
 constexpr uint64_t kHcrVm = 1ull << 0;
@@ -169,9 +167,7 @@ Thread* forwarded_from_el0(Thread& d, const TrapFrame& frame) {
   const uint64_t esr = read_esr_el1();
   const uint64_t elr = read_elr_el1();
   save_regs(d, frame, elr, read_spsr_el1());
-  if (esr_class(esr) == ExceptionClass::kSvc64) {
-    return thread_on_svc(d, static_cast<uint16_t>(esr_iss(esr) & kSvcImmMask));
-  }
+  if (esr_class(esr) == ExceptionClass::kSvc64) return thread_on_svc(d, esr_imm16(esr));
   if (esr_class(esr) == ExceptionClass::kWfx) {
     d.regs.pc += 4;  // ELR_EL1 points at the WFI/WFE itself
     return thread_on_idle(d);
@@ -199,7 +195,7 @@ Thread* lower_el_sync(Thread& d, TrapFrame& frame) {
     // A fine-grained trap of svc reports the svc itself in ELR_EL2 (unlike
     // a normal svc exception): resume after it.
     d.regs.pc += 4;
-    return thread_on_svc(d, static_cast<uint16_t>(esr_iss(frame.esr) & kSvcImmMask));
+    return thread_on_svc(d, esr_imm16(frame.esr));
   }
   if (ec == ExceptionClass::kWfx) {
     d.regs.pc += 4;  // resume after the WFI/WFE once the domain runs again
