@@ -21,10 +21,11 @@ Result<void*> user_range(Domain& d, uint64_t va, uint64_t length, Access access)
 }
 
 Status add_region(Domain& d, uint64_t va, uint64_t size, PhysAddr pa, UserPerms perms, bool anonymous,
-                  bool mapped) {
+                  bool mapped, Region** added) {
   for (Region& r : d.regions) {
     if (r.in_use) continue;
     r = Region{va, size, pa, perms, true, anonymous, mapped};
+    if (added != nullptr) *added = &r;
     return kOkStatus;
   }
   return Errno::kNoMem;

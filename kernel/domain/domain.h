@@ -121,9 +121,10 @@ enum class Access : uint8_t { kRead, kWrite };
 // a bad pointer, and on address overflow).
 [[nodiscard]] Result<void*> user_range(Domain& d, uint64_t va, uint64_t length, Access access);
 
-// Adds a region (bookkeeping only; the caller maps it). kNoMem when the table is full.
+// Adds a region (bookkeeping only; the caller maps it) and stores it in
+// `*added` when given. kNoMem when the table is full.
 [[nodiscard]] Status add_region(Domain& d, uint64_t va, uint64_t size, PhysAddr pa, UserPerms perms,
-                                bool anonymous = false, bool mapped = true);
+                                bool anonymous = false, bool mapped = true, Region** added = nullptr);
 
 // Charges `bytes` to the domain's quota; kNoMem if it would exceed it.
 [[nodiscard]] Status charge_quota(Domain& d, uint64_t bytes);

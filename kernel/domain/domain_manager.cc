@@ -7,6 +7,7 @@
 #include "kernel/cpu/kernel_lock.h"
 #include "kernel/domain/ops.h"
 #include "kernel/domain/scheduler.h"
+#include "kernel/domain/syscall.h"
 #include "kernel/hal.h"
 #include "kernel/time/clock.h"
 #include "kernel/platform.h"
@@ -250,11 +251,11 @@ uint32_t futex_wake(Domain& d, uint64_t va, uint32_t count) {
   return woken;
 }
 
-Thread* thread_on_svc(Thread& current) {
+Thread* thread_on_svc(Thread& current, uint16_t svc_immediate) {
   // Stopped by another core while this one waited for the kernel lock.
   if (current.state != ThreadState::kReady) return next_thread();
   UserRegs& r = current.regs;
-  if (r.x[8] != UK_SYS_SUBMIT) {
+  if (!is_sys_submit(svc_immediate, r.x[8])) {
     r.x[0] = static_cast<uint64_t>(-static_cast<int64_t>(Errno::kNoSys));
     return &current;
   }

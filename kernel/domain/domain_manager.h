@@ -39,8 +39,9 @@ struct DomainFault {
 // core): waits idle until there is one; powers off when everything stopped.
 [[nodiscard]] Thread& cpu_first_thread();
 
-// svc: x8 holds the number, x0.. the arguments; the result goes to x0.
-[[nodiscard]] Thread* thread_on_svc(Thread& current);
+// svc #`svc_immediate`: x8 holds the number, x0.. the arguments; the result
+// goes to x0. Only svc #0 with SYS_SUBMIT is served (kernel/domain/syscall.h).
+[[nodiscard]] Thread* thread_on_svc(Thread& current, uint16_t svc_immediate);
 // The thread faulted: its whole domain is stopped and reported.
 [[nodiscard]] Thread* thread_on_fault(Thread& current, const DomainFault& fault);
 // The thread executed WFI/WFE: it has nothing to do right now.

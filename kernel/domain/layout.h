@@ -21,5 +21,14 @@ inline constexpr uint64_t kRingBase = 0x0000'7fff'0000'0000;
 inline constexpr uint64_t kRingBytes = 2 * 4096;
 // The EL1 svc gateway: one EL1-only executable page (vectors that hvc to EL2).
 inline constexpr uint64_t kGatewayBase = 0x0000'7fff'ffff'0000;
+inline constexpr uint64_t kGatewayBytes = 4096;
+
+// True when [va, va + size) lies inside [kMmapBase, kMmapLimit). Written so
+// that nothing wraps for any 64-bit va and size (a domain chooses both):
+// everything above the window (stack guards, the ring, the gateway, the
+// kernel half) must stay out of MapAnonymous's reach.
+[[nodiscard]] constexpr bool in_mmap_window(uint64_t va, uint64_t size) {
+  return va >= kMmapBase && va < kMmapLimit && size <= kMmapLimit - va;
+}
 
 }  // namespace uk::domain_layout

@@ -28,8 +28,18 @@ namespace {
 Status map_region(Domain& d, PageAllocator& pages, uint64_t va, uint64_t size, UserPerms perms, PhysAddr* out) {
   Result<PhysAddr> pa = domain_alloc_pages(d, pages, size / kPageSize);
   if (!pa.ok()) return pa.error();
-  if (Status s = address_space_map_user(d.address_space, va, *pa, size, perms); !s.ok()) return s;
-  if (Status s = add_region(d, va, size, *pa, perms); !s.ok()) return s;
+  // A failed map leaves nothing mapped (all-or-nothing): the pages go back.
+  if (Status s = address_space_map_user(d.address_space, va, *pa, size, perms); !s.ok()) {
+    domain_free_pages(d, pages, *pa, size / kPageSize);
+    return s;
+  }
+  if (Status s = add_region(d, va, size, *pa, perms); !s.ok()) {
+    // Undo this call's own mapping; pages that may still be mapped are kept.
+    if (address_space_unmap_user(d.address_space, va, *pa, size).ok()) {
+      domain_free_pages(d, pages, *pa, size / kPageSize);
+    }
+    return s;
+  }
   if (out != nullptr) *out = *pa;
   return kOkStatus;
 }
@@ -53,12 +63,15 @@ Status load_segments(Domain& d, PageAllocator& pages, const elf::Image& image, c
 }
 
 // Gives back the pages of a domain that could not be built (its few
-// translation-table pages stay with its never-used VMID).
+// translation-table pages stay with its never-used VMID). They leave its
+// tables first: a freed page must not stay mapped anywhere, not even in a
+// VMID that never runs (it never ran, so the TLB holds nothing of it).
 void release_regions(Domain& d, PageAllocator& pages) {
   for (Region& r : d.regions) {
     if (!r.in_use) continue;
-    (void)pages.free_pages(r.pa, r.size / kPageSize);
     r.in_use = false;
+    if (r.mapped && !address_space_unmap_user(d.address_space, r.va, r.pa, r.size).ok()) continue;
+    (void)pages.free_pages(r.pa, r.size / kPageSize);
   }
   d.used_bytes = 0;
 }

@@ -35,10 +35,6 @@ bool overlaps_any(const Domain& d, uint64_t va, uint64_t size) {
   return false;
 }
 
-bool in_mmap_window(uint64_t va, uint64_t size) {
-  return va >= domain_layout::kMmapBase && size <= domain_layout::kMmapLimit - va;
-}
-
 // First free address in the mmap window that fits `size` (regions are few:
 // this is O(kMaxRegions^2) at worst).
 uint64_t find_free_va(const Domain& d, uint64_t size) {
@@ -52,7 +48,7 @@ uint64_t find_free_va(const Domain& d, uint64_t size) {
       }
     }
   }
-  return in_mmap_window(candidate, size) ? candidate : 0;
+  return domain_layout::in_mmap_window(candidate, size) ? candidate : 0;
 }
 
 // The anonymous region exactly at [va, va + size) (size page-rounded).
@@ -91,10 +87,10 @@ int64_t op_map_anonymous(Domain& d, const ukernel::sys::SubmitEntry& e) {
   uint64_t va = 0;
   if (flags & UK_MAP_FIXED) {
     // MAP_FIXED never replaces an existing mapping here (docs/memory.md).
-    if ((hint & (kPageSize - 1)) != 0 || !in_mmap_window(hint, size)) return neg(Errno::kInval);
+    if ((hint & (kPageSize - 1)) != 0 || !domain_layout::in_mmap_window(hint, size)) return neg(Errno::kInval);
     if (overlaps_any(d, hint, size)) return neg(Errno::kExist);
     va = hint;
-  } else if (hint != 0 && (hint & (kPageSize - 1)) == 0 && in_mmap_window(hint, size) &&
+  } else if (hint != 0 && (hint & (kPageSize - 1)) == 0 && domain_layout::in_mmap_window(hint, size) &&
              !overlaps_any(d, hint, size)) {
     va = hint;
   } else {
@@ -106,19 +102,30 @@ int64_t op_map_anonymous(Domain& d, const ukernel::sys::SubmitEntry& e) {
   Result<PhysAddr> pa = domain_alloc_pages(d, *g_pages, size / kPageSize);
   if (!pa.ok()) return neg(pa.error());
   const uint64_t tables_before = address_space_table_pages(d.address_space);
-  const bool mapped = perms.read;
-  Status s = add_region(d, va, size, *pa, perms, /*anonymous=*/true, mapped);
-  if (s.ok() && mapped) s = address_space_map_user(d.address_space, va, *pa, size, perms);
+  const bool want_mapped = perms.read;
+  // What this call has done so far, so that a failure undoes exactly that
+  // and never a mapping or region someone else made (MAP_FIXED may point at
+  // pages that are mapped without being a region of ours).
+  Region* region = nullptr;
+  bool mapped_here = false;
+  Status s = add_region(d, va, size, *pa, perms, /*anonymous=*/true, want_mapped, &region);
+  if (s.ok() && want_mapped) {
+    // All-or-nothing: on failure neither stage holds any of it.
+    s = address_space_map_user(d.address_space, va, *pa, size, perms);
+    mapped_here = s.ok();
+  }
   // Table pages the mapping needed count against the quota too.
   const uint64_t new_tables = address_space_table_pages(d.address_space) - tables_before;
   if (s.ok() && new_tables > 0) s = charge_quota(d, new_tables * kPageSize);
   if (!s.ok()) {
-    for (Region& r : d.regions) {
-      if (r.in_use && r.va == va && r.anonymous) {
-        if (r.mapped) (void)address_space_unmap_user(d.address_space, va, *pa, size);
-        r.in_use = false;
+    if (mapped_here) {
+      if (Status u = address_space_unmap_user(d.address_space, va, *pa, size); !u.ok()) {
+        // Some stage may still map the pages: keep them in the region (the
+        // domain's to Munmap again) rather than free a page that stays mapped.
+        return neg(s.error());
       }
     }
+    if (region != nullptr) region->in_use = false;
     domain_free_pages(d, *g_pages, *pa, size / kPageSize);
     return neg(s.error());
   }
@@ -130,6 +137,8 @@ int64_t op_munmap(Domain& d, const ukernel::sys::SubmitEntry& e) {
   Region* r = exact_anonymous_region(d, e.args[0], e.args[1]);
   if (r == nullptr) return neg(Errno::kInval);
   if (r->mapped) {
+    // On failure some stage may still map the pages: they stay the region's
+    // (a freed page must never stay mapped), and Munmap can be tried again.
     if (Status s = address_space_unmap_user(d.address_space, r->va, r->pa, r->size); !s.ok()) return neg(s.error());
   }
   domain_free_pages(d, *g_pages, r->pa, r->size / kPageSize);
@@ -144,16 +153,21 @@ int64_t op_mprotect(Domain& d, const ukernel::sys::SubmitEntry& e) {
   Region* r = exact_anonymous_region(d, e.args[0], e.args[1]);
   if (r == nullptr) return neg(Errno::kInval);
   if (r->mapped) {
+    // Kept as mapped on failure: some stage may still hold the pages.
     if (Status s = address_space_unmap_user(d.address_space, r->va, r->pa, r->size); !s.ok()) return neg(s.error());
     r->mapped = false;
   }
-  r->perms = perms;
+  const UserPerms old = r->perms;
   if (perms.read) {
+    // A failed map leaves nothing behind (address_space_map_user is
+    // all-or-nothing); then the old permissions come back if they can.
     if (Status s = address_space_map_user(d.address_space, r->va, r->pa, r->size, perms); !s.ok()) {
+      r->mapped = old.read && address_space_map_user(d.address_space, r->va, r->pa, r->size, old).ok();
       return neg(s.error());
     }
     r->mapped = true;
   }
+  r->perms = perms;
   return 0;
 }
 

@@ -84,9 +84,21 @@ Status address_space_map_user(AddressSpace* as, uint64_t va, PhysAddr pa, uint64
   if (Status s = check_ipa(pa, size); !s.ok()) return s;
   const mmu::Attributes s1{.readable = perms.read, .writable = perms.write, .executable = perms.exec, .user = true};
   const mmu::Attributes s2{.readable = perms.read, .writable = perms.write, .executable = perms.exec};
+  // All-or-nothing across both stages: each PageTable::map is, and a later
+  // failure takes back exactly what this call entered (nothing was valid in
+  // either range before, so nothing else is touched). The caller never has
+  // to clean up after a failed map, and must not: it could not tell what
+  // was there before.
   if (Status s = as->stage2.map(pa.value(), pa, size, s2); !s.ok()) return s;
-  if (Status s = as->stage1.map(va, pa, size, s1); !s.ok()) return s;
-  return admit_stage1_tables(as);
+  Status s = as->stage1.map(va, pa, size, s1);
+  if (s.ok()) {
+    s = admit_stage1_tables(as);
+    if (s.ok()) return kOkStatus;
+    (void)as->stage1.unmap(va, size);  // entered by this call: no split, cannot fail
+  }
+  (void)as->stage2.unmap(pa.value(), size);
+  arch::invalidate_domain_tlb();
+  return s;
 }
 
 Status address_space_map_gateway(AddressSpace* as, uint64_t va) {
@@ -99,17 +111,16 @@ Status address_space_map_gateway(AddressSpace* as, uint64_t va) {
 }
 
 Status address_space_unmap_user(AddressSpace* as, uint64_t va, PhysAddr pa, uint64_t size) {
-  if (Status s = as->stage1.unmap(va, size); !s.ok()) return s;
-  if (Status s = as->stage2.unmap(pa.value(), size); !s.ok()) return s;
-  // Both stages changed for this VMID. The caller runs on behalf of this
-  // domain, so VTTBR_EL2 holds its VMID and one broadcast invalidation of
-  // its stage-1 and stage-2 entries is enough.
-  asm volatile(
-      "dsb ishst\n"
-      "tlbi vmalls12e1is\n"
-      "dsb ish\n"
-      "isb" ::: "memory");
-  return kOkStatus;
+  // Both stages, whatever the other one said: stage 2 is what keeps the
+  // pages out of the domain's reach, so a stage-1 failure must not leave
+  // them there (the caller may be about to free them).
+  const Status s1 = as->stage1.unmap(va, size);
+  const Status s2 = as->stage2.unmap(pa.value(), size);
+  // Both stages may have changed for this VMID. The caller runs on behalf
+  // of this domain, so VTTBR_EL2 holds its VMID and one broadcast
+  // invalidation of its stage-1 and stage-2 entries is enough.
+  arch::invalidate_domain_tlb();
+  return !s1.ok() ? s1 : s2;
 }
 
 uint64_t address_space_table_pages(const AddressSpace* as) {
@@ -129,6 +140,10 @@ uint64_t stage2_root(const AddressSpace* as) {
 }
 
 uint16_t vmid(const AddressSpace* as) { return as->vmid; }
+
+Result<mmu::Translation> stage1_lookup(const AddressSpace* as, uint64_t va) { return as->stage1.lookup(va); }
+
+Result<mmu::Translation> stage2_lookup(const AddressSpace* as, uint64_t ipa) { return as->stage2.lookup(ipa); }
 
 }  // namespace arch
 }  // namespace uk

@@ -12,6 +12,7 @@
 
 #include "arch/aarch64/cpu/sysreg.h"
 #include "arch/aarch64/domain/domain_regs.h"
+#include "arch/aarch64/domain/gateway_check.h"
 #include "arch/aarch64/exceptions/esr.h"
 #include "arch/aarch64/gic/gic.h"
 #include "arch/aarch64/mmu/page_table.h"
@@ -86,11 +87,10 @@ constexpr unsigned kMmfr0FgtShift = 56;
 constexpr uint64_t kMmfr0FgtMask = 0xf;
 constexpr uint64_t kHfgitrSvcEl0 = 1ull << 52;
 
-// SPSR.M[3:0], the mode the exception came from (EL0t = 0).
-constexpr uint64_t kSpsrModeMask = 0xf;
-// SPSR for EL0t with interrupts unmasked (they are routed to EL2 anyway).
-constexpr uint64_t kSpsrEl0t = 0;
-static_assert(UserRegs{}.pstate == kSpsrEl0t, "a new thread starts at EL0t");
+// SPSR for EL0t with interrupts unmasked (they are routed to EL2 anyway);
+// kSpsrModeMask / kSpsrEl0t (the mode field) are in gateway_check.h.
+constexpr uint64_t kSpsrEl0tUnmasked = kSpsrEl0t;
+static_assert(UserRegs{}.pstate == kSpsrEl0tUnmasked, "a new thread starts at EL0t");
 
 bool g_fgt_svc = false;
 bool g_allow_fgt = true;
@@ -171,7 +171,7 @@ Thread* forwarded_from_el0(Thread& d, const TrapFrame& frame) {
   const uint64_t esr = read_esr_el1();
   const uint64_t elr = read_elr_el1();
   save_regs(d, frame, elr, read_spsr_el1());
-  if (esr_class(esr) == ExceptionClass::kSvc64) return thread_on_svc(d);
+  if (esr_class(esr) == ExceptionClass::kSvc64) return thread_on_svc(d, esr_imm16(esr));
   if (esr_class(esr) == ExceptionClass::kWfx) {
     d.regs.pc += 4;  // ELR_EL1 points at the WFI/WFE itself
     return thread_on_idle(d);
@@ -199,7 +199,7 @@ Thread* lower_el_sync(Thread& d, TrapFrame& frame) {
     // A fine-grained trap of svc reports the svc itself in ELR_EL2 (unlike
     // a normal svc exception): resume after it.
     d.regs.pc += 4;
-    return thread_on_svc(d);
+    return thread_on_svc(d, esr_imm16(frame.esr));
   }
   if (ec == ExceptionClass::kWfx) {
     d.regs.pc += 4;  // resume after the WFI/WFE once the domain runs again
@@ -253,13 +253,26 @@ void handle_lower_el_exception(TrapFrame& frame, VectorKind kind) {
     case VectorKind::kLower64Fiq:
       save_regs(current, frame, frame.elr, frame.spsr);
       if ((frame.spsr & kSpsrModeMask) != kSpsrEl0t) {
+        const uint64_t spsr_el1 = read_spsr_el1();
+        if (classify_el1_interrupt(frame.elr, spsr_el1) == El1Interrupt::kGatewayBroken) {
+          // EL1 is looping on a missing or broken gateway: no EL0 exception
+          // of this domain can reach the kernel any more. Stop it, or it
+          // would be resumed at EL0 and fall into the loop forever.
+          gic_handle_irq();
+          DomainFault f;
+          f.cause = "exception loop at EL1 (svc gateway missing or broken)";
+          f.pc = frame.elr;
+          f.address_valid = false;
+          next = thread_on_fault(current, f);
+          break;
+        }
         // Interrupted inside the EL1 gateway, between the EL0 exception and
         // its hvc. The EL1 exception registers would be overwritten by the
         // next domain's gateway entry, so undo the hop: resume at EL0 where
         // the exception came from (re-executing an svc).
         const bool svc = esr_class(read_esr_el1()) == ExceptionClass::kSvc64;
         current.regs.pc = read_elr_el1() - (svc ? 4 : 0);
-        current.regs.pstate = read_spsr_el1();
+        current.regs.pstate = spsr_el1;
       }
       gic_handle_irq();
       next = thread_on_interrupt(current);

@@ -45,6 +45,10 @@ enum class ExceptionClass : uint8_t {
   return static_cast<ExceptionClass>((esr >> kEsrEcShift) & kEsrEcMask);
 }
 [[nodiscard]] constexpr uint32_t esr_iss(uint64_t esr) { return static_cast<uint32_t>(esr & kEsrIssMask); }
+// The imm16 of an SVC or HVC (ISS[15:0]); a fine-grained trap of svc
+// (HFGITR_EL2.SVC_EL0) reports it the same way.
+inline constexpr uint64_t kEsrImm16Mask = 0xffff;
+[[nodiscard]] constexpr uint16_t esr_imm16(uint64_t esr) { return static_cast<uint16_t>(esr & kEsrImm16Mask); }
 [[nodiscard]] constexpr bool esr_is_abort(uint64_t esr) {
   auto ec = esr_class(esr);
   return ec == ExceptionClass::kInstrAbortLower || ec == ExceptionClass::kInstrAbortSame ||
