@@ -138,6 +138,8 @@ void restore_regs(const Thread& d, TrapFrame& f) {
   f.spsr = d.regs.pstate;
   write_sp_el0(d.regs.sp);
   write_tpidr_el0(d.regs.tpidr);
+  // The thread's core, readable at EL0 (uk_current_cpu, docs/abi.md).
+  write_tpidrro_el0(d.cpu);
 }
 
 // Makes `next` this core's running thread in `frame` and arms the timer.

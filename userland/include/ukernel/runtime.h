@@ -26,6 +26,20 @@ uint64_t uk_startup_domain_id(void);
 /* x1 at entry: the ring's address (RING_VADDR). */
 uint64_t uk_startup_ring_addr(void);
 
+/* The core this thread runs on (0 = the boot CPU). Threads never migrate,
+ * so the value is fixed for a thread's life. The kernel keeps it in
+ * TPIDRRO_EL0 (EL0-readable, EL0-read-only): no system call. A ukernel
+ * extension of the ukernel-sys ABI (docs/abi.md). */
+static inline uint32_t uk_current_cpu(void) {
+#if defined(__aarch64__)
+  uint64_t value;
+  __asm__ volatile("mrs %0, tpidrro_el0" : "=r"(value));
+  return (uint32_t)value;
+#else
+  return 0;
+#endif
+}
+
 /* Prints "abort" through DebugPrint and exits with UK_EXIT_ABORT. */
 __attribute__((noreturn)) void uk_abort(void);
 #define UK_EXIT_ABORT 134
