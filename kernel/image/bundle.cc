@@ -150,6 +150,9 @@ Status Validator::threads(const DomainRecord& r, const char* who) {
       if (names_equal(th.name, r.threads[u].name)) return fail("%s: threads %u and %u are both '%s'", who, u, t, th.name);
     }
     if (th.reserved != 0) return fail("%s: thread '%s': reserved field is not zero", who, th.name);
+    if (th.cpu >= kMaxCpus) {
+      return fail("%s: thread '%s': cpu %u (must be 0..%u)", who, th.name, th.cpu, kMaxCpus - 1);
+    }
     if (th.stack_bytes % manifest::kPageBytes != 0 || th.stack_bytes < manifest::kMinStackBytes ||
         th.stack_bytes > manifest::kMaxStackBytes) {
       return fail("%s: thread '%s': stack %llu bytes (must be a page multiple in [%llu, %llu])", who, th.name,

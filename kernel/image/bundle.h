@@ -72,7 +72,7 @@ class Bundle {
 // reserved fields zero, memory quota a non-zero page multiple within the
 // manifest limit, 1..kMaxThreads threads (valid unique names, stack a page
 // multiple within limits, period/budget both 0 or within limits with budget
-// <= period), unused thread/grant slots zero, grant_count <= kMaxGrants with
+// <= period, cpu < kMaxCpus), unused thread/grant slots zero, grant_count <= kMaxGrants with
 // known kinds (path strings absolute and inside the payload, signal targets
 // naming a domain of the bundle, ports 1..65535), the ELF file 16-byte
 // aligned inside the payload and valid for elf::kDomainLoadLimits, and the

@@ -19,6 +19,10 @@ inline constexpr uint32_t kMaxDomains = 16;
 inline constexpr uint32_t kMaxThreads = 8;
 inline constexpr uint32_t kNameBytes = 32;  // NUL-padded, at least one NUL
 inline constexpr uint32_t kMaxGrants = 16;
+// Cores a bundle may place threads on (ThreadRecord::cpu < kMaxCpus); both
+// supported boards have 4. Placement is decided at build time
+// (kernel/sched/placement.h) so the shipped schedule is the analysed one.
+inline constexpr uint32_t kMaxCpus = 8;
 
 struct BundleHeader {
   char magic[8];
@@ -34,7 +38,7 @@ struct ThreadRecord {
   uint64_t period_us;  // 0: best effort
   uint64_t budget_us;  // 0 when period_us is 0
   uint64_t stack_bytes;
-  uint32_t cpu;  // the core the pack tool placed the thread on (0 = boot CPU)
+  uint32_t cpu;  // the core the pack tool placed the thread on (0: the boot CPU); < kMaxCpus
   uint32_t reserved;
 };
 static_assert(sizeof(ThreadRecord) == 64);

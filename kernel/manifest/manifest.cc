@@ -148,6 +148,7 @@ struct TimeText {
 constexpr const char kFieldList[] = "name, subsystem, memory, caps, parent, thread, grant";
 constexpr const char kSizeHint[] = "use bytes or K/M suffix, e.g. 512K";
 constexpr const char kTimeHint[] = "use us, ms or s, e.g. 10ms";
+constexpr const char kCpuHint[] = "use a decimal core number, e.g. cpu=1";
 
 class Parser {
  public:
@@ -369,7 +370,7 @@ void Parser::field_thread(uint32_t line, Str v) {
   Thread t;
   copy_name(t.name, name);
   t.line = line;
-  bool have_period = false, have_budget = false, have_stack = false, ok = true;
+  bool have_period = false, have_budget = false, have_stack = false, have_cpu = false, ok = true;
   Str period_text, budget_text;
   while (!v.empty()) {
     Str opt = next_token(&v);
@@ -377,22 +378,43 @@ void Parser::field_thread(uint32_t line, Str v) {
     while (eq < opt.n && opt.p[eq] != '=') ++eq;
     Str okey{opt.p, eq};
     Str oval = eq < opt.n ? Str{opt.p + eq + 1, opt.n - eq - 1} : Str{};
-    bool known = eq < opt.n && (okey.eq("period") || okey.eq("budget") || okey.eq("stack"));
+    bool known = eq < opt.n && (okey.eq("period") || okey.eq("budget") || okey.eq("stack") || okey.eq("cpu"));
     if (!known) {
-      error(line, "thread", "%s: unknown option '%s' (options: period=<time> budget=<time> stack=<size>)", tname,
-            Quoted(opt).c_str());
+      error(line, "thread", "%s: unknown option '%s' (options: period=<time> budget=<time> stack=<size> cpu=<core>)",
+            tname, Quoted(opt).c_str());
       ok = false;
       continue;
     }
     char oname[8];
     copy_name(oname, Str{okey.p, okey.n < 7 ? okey.n : 7});
-    bool* seen = okey.eq("period") ? &have_period : okey.eq("budget") ? &have_budget : &have_stack;
+    bool* seen = okey.eq("period")   ? &have_period
+                 : okey.eq("budget") ? &have_budget
+                 : okey.eq("cpu")    ? &have_cpu
+                                     : &have_stack;
     if (*seen) {
       error(line, "thread", "%s: %s given twice", tname, oname);
       ok = false;
       continue;
     }
     *seen = true;
+    if (okey.eq("cpu")) {
+      // A pin: the thread runs on this core for its life (docs/scheduler.md,
+      // placement). Whether the image's board has the core is the pack tool's
+      // check; here only the format's limit.
+      uint64_t core = 0;
+      NumResult r = parse_decimal(oval, &core);
+      if (r == NumResult::kMalformed) {
+        error(line, "thread", "%s: cpu '%s' is not a core number (%s)", tname, Quoted(oval).c_str(), kCpuHint);
+      } else if (r == NumResult::kOverflow || core >= bundle::kMaxCpus) {
+        error(line, "thread", "%s: cpu '%s' is larger than the %u maximum", tname, Quoted(oval).c_str(),
+              bundle::kMaxCpus - 1);
+      } else {
+        t.cpu = static_cast<int32_t>(core);
+        continue;
+      }
+      ok = false;
+      continue;
+    }
     if (okey.eq("stack")) {
       uint64_t bytes = 0;
       NumResult r = parse_size_ex(oval, &bytes);

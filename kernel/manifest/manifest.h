@@ -8,7 +8,7 @@
 //   caps: debug info time yield exit
 //   parent: supervisor
 //   thread: main stack=16K
-//   thread: control period=10ms budget=2ms stack=8K
+//   thread: control period=10ms budget=2ms stack=8K cpu=1
 //   grant: path-ro /data
 //
 // The parser is portable (host tools and the kernel), uses no heap and reads
@@ -51,11 +51,16 @@ inline constexpr uint64_t kMinBudgetUs = 10;          // 10us
 // Grant values: absolute paths up to this many bytes.
 inline constexpr size_t kMaxPathLength = 127;
 
+// Thread::cpu of a thread without `cpu=`: the build-time placement picks
+// its core (kernel/sched/placement.h, the same value there).
+inline constexpr int32_t kUnpinned = -1;
+
 struct Thread {
   char name[kNameBytes] = {};
   uint64_t period_us = 0;  // 0: best effort
   uint64_t budget_us = 0;  // 0 when period_us is 0
   uint64_t stack_bytes = 0;
+  int32_t cpu = kUnpinned;  // `cpu=N`: pinned to core N (0..bundle::kMaxCpus-1)
   uint32_t line = 0;       // 0: the default thread (no `thread:` line)
 };
 

@@ -30,8 +30,8 @@ expect_line "$worker: ok (domain worker, 2 threads)" "$check"
 
 dump=$("$pack" --dump "$out")
 echo "$dump"
-expect_line "  thread main stack 16K" "$dump"
-expect_line "  thread control stack 8K period 10000us budget 2000us" "$dump"
+expect_line "  thread main cpu 0 stack 16K" "$dump"
+expect_line "  thread control cpu 0 stack 8K period 10000us budget 2000us" "$dump"
 expect_line "  grant path-ro /data" "$dump"
 expect_line "  grant path-rw /tmp/worker" "$dump"
 expect_line "  grant signal hello" "$dump"
@@ -41,10 +41,28 @@ grep -q "^domain 0: hello subsystem 0x[0-9a-f]\{16\} memory 256K caps debug info
 grep -q "^domain 1: worker (parent hello) subsystem .* memory 512K caps debug info time yield exit signals elf" <<<"$dump" ||
   fail "domain 1 line"
 
+# On the board's four cores: the real-time thread goes first fit to core 0,
+# the best-effort threads to the least loaded core (1).
+"$pack" --out "$out" --cpus 4 --hz 54000000 --domain "$hello" "$elf" --domain "$worker" "$elf"
+dump=$("$pack" --dump "$out")
+echo "$dump"
+expect_line "  thread main cpu 1 stack 16K" "$dump"
+expect_line "  thread control cpu 0 stack 8K period 10000us budget 2000us" "$dump"
+[ "$(grep -c "  thread main cpu 1 stack 16K" <<<"$dump")" -eq 2 ] || fail "best-effort threads not both on core 1"
+# Without analysis: everything unpinned on core 0.
+"$pack" --out "$out" --cpus 4 --no-analysis --domain "$hello" "$elf" --domain "$worker" "$elf"
+dump=$("$pack" --dump "$out")
+[ "$(grep -c " cpu 0 " <<<"$dump")" -eq 3 ] || fail "--no-analysis did not keep every thread on core 0"
+
 # Usage errors exit 2; a corrupted bundle is refused by --dump.
 set +e
 "$pack" --out 2>/dev/null
 [ $? -eq 2 ] || fail "usage error did not exit 2"
+for bad in "--cpus 0" "--cpus 9" "--cpus x" "--hz 0" "--cpus"; do
+  # shellcheck disable=SC2086
+  "$pack" --out "$out" $bad 2>/dev/null
+  [ $? -eq 2 ] || fail "pack $bad did not exit 2"
+done
 printf 'XXXXXXXX' | dd of="$out" bs=1 conv=notrunc status=none
 msg=$("$pack" --dump "$out" 2>&1)
 rc=$?

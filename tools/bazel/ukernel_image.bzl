@@ -89,6 +89,13 @@ def _bundle_impl(ctx):
     # .domain_bundle, which kernel.ld keeps in .rodata) names the bundle's
     # hash, so it is reassembled whenever the bundle changes.
     args.add("--asm", asm)
+
+    # Threads are placed on the board's cores at build time (partitioned
+    # scheduling, docs/scheduler.md), analysed at its timer frequency.
+    args.add("--cpus", str(ctx.attr.cpus))
+    args.add("--hz", str(ctx.attr.hz))
+    if not ctx.attr.analyse:
+        args.add("--no-analysis")
     inputs = []
     for d in ctx.attr.domains:
         info = d[UkernelDomainInfo]
@@ -114,6 +121,18 @@ ukernel_bundle = rule(
         "domains": attr.label_list(
             providers = [UkernelDomainInfo],
             doc = "Domains in bundle order.",
+        ),
+        "cpus": attr.int(
+            default = 1,
+            doc = "Cores to place the threads on (pack --cpus): the board's core count.",
+        ),
+        "hz": attr.int(
+            default = QEMU_VIRT_HZ,
+            doc = "Timer frequency for the placement's analysis (pack --hz).",
+        ),
+        "analyse": attr.bool(
+            default = True,
+            doc = "False: place without analysis (pack --no-analysis): pins kept, the rest on core 0.",
         ),
         "_pack": attr.label(
             default = Label("//tools/pack"),
@@ -158,12 +177,23 @@ def _domain_targets(name, domains, tags, testonly):
             fail("%s: domains[%d] must be a label or a (manifest, elf) pair, got %r" % (name, i, entry))
     return labels
 
-def ukernel_bundle_library(name, domains = [], tags = [], testonly = False, **kwargs):
+def ukernel_bundle_library(
+        name,
+        domains = [],
+        cpus = 1,
+        hz = QEMU_VIRT_HZ,
+        analyse = True,
+        tags = [],
+        testonly = False,
+        **kwargs):
     """cc_library `name` defining uk_domain_bundle_start/_end around the packed domains.
 
     Args:
       name: the cc_library; the bundle is <name>_pack.inc, its wrapper <name>_pack.S.
       domains: as for ukernel_image.
+      cpus: the board's core count: threads are placed on cores 0..cpus-1.
+      hz: the board's timer frequency (the placement's analysis is in ticks).
+      analyse: False places without analysis (pins kept, the rest on core 0).
       tags: applied to every target made.
       testonly: applied to every target made.
       **kwargs: passed to the cc_library (visibility, ...).
@@ -171,6 +201,9 @@ def ukernel_bundle_library(name, domains = [], tags = [], testonly = False, **kw
     ukernel_bundle(
         name = name + "_pack",
         domains = _domain_targets(name, domains, tags, testonly),
+        cpus = cpus,
+        hz = hz,
+        analyse = analyse,
         tags = tags,
         testonly = testonly,
     )
@@ -190,6 +223,13 @@ def ukernel_bundle_library(name, domains = [], tags = [], testonly = False, **kw
 _TIMER_HZ = {
     "qemu_virt": QEMU_VIRT_HZ,
     "rpi4": RPI4_HZ,
+}
+
+# Cores per board (QEMU virt is run with -smp 4; the Pi 4 has four A72s).
+# The build places every thread on one of them (pack --cpus, schedcheck --cpus).
+_CPUS = {
+    "qemu_virt": 4,
+    "rpi4": 4,
 }
 
 def _manifests(domains):
@@ -226,8 +266,11 @@ def ukernel_image(
         through the Vfs ops (default: empty).
       schedcheck: run the response-time analysis (//tools/schedcheck) over
         the domains' real-time threads at build time, with the board's timer
-        frequency; an unschedulable set fails the build with the report.
-        (The kernel repeats the analysis at boot either way.)
+        frequency and cores; an unschedulable set fails the build with the
+        report. The pack tool places the threads on the board's cores with
+        the same analysis (and refuses an unschedulable set too); False
+        skips both: pinned threads stay on their core, all others go to
+        core 0, unanalysed. (The kernel repeats the analysis at boot either way.)
       exit: "production" (PSCI power-off) or "semihosting" (test images:
         the verdict becomes QEMU's exit status).
       selftests: the boot-time self-test library to link.
@@ -244,7 +287,15 @@ def ukernel_image(
 
     if domains:
         bundle = name + "_bundle"
-        ukernel_bundle_library(name = bundle, domains = domains, tags = tags, testonly = testonly)
+        ukernel_bundle_library(
+            name = bundle,
+            domains = domains,
+            cpus = _CPUS[board],
+            hz = _TIMER_HZ[board],
+            analyse = schedcheck,
+            tags = tags,
+            testonly = testonly,
+        )
         bundle = ":" + bundle
     else:
         bundle = "//kernel/image:no_domains"
@@ -256,6 +307,7 @@ def ukernel_image(
             name = name + "_schedcheck",
             manifests = manifests,
             hz = _TIMER_HZ[board],
+            cpus = _CPUS[board],
             tags = tags,
         )
         checks = [":%s_schedcheck" % name]

@@ -1,8 +1,13 @@
 // pack: builds the domain bundle that ukernel_image links into a kernel.
 //
-//   pack --out <bundle> [--asm <wrapper.S>] [--domain <manifest> <elf>]...
+//   pack --out <bundle> [--asm <wrapper.S>] [--cpus <n>] [--hz <timer Hz>]
+//        [--no-analysis] [--domain <manifest> <elf>]...
 //       validates every manifest and ELF, then the set as one image (unique
-//       names, parents, quotas), and writes the bundle (bundle_format.h);
+//       names, parents, quotas), places every thread on one of the board's
+//       <n> cores (kernel/sched/placement.h: pins, then first fit with exact
+//       response-time analysis per core at <timer Hz>; an unschedulable set
+//       is refused) and writes the bundle (bundle_format.h);
+//       --no-analysis places without analysing (pins kept, the rest on core 0);
 //       --asm also writes the assembly that .incbin's it between
 //       uk_domain_bundle_start and uk_domain_bundle_end
 //   pack --check <manifest>...
@@ -20,14 +25,30 @@
 #include <string>
 #include <vector>
 
+#include "kernel/image/bundle_format.h"
 #include "tools/pack/pack_lib.h"
 
 namespace {
 
 constexpr char kUsage[] =
-    "usage: pack --out <bundle> [--asm <wrapper.S>] [--domain <manifest> <elf>]...\n"
+    "usage: pack --out <bundle> [--asm <wrapper.S>] [--cpus <n>] [--hz <timer Hz>] [--no-analysis]\n"
+    "            [--domain <manifest> <elf>]...\n"
     "       pack --check <manifest>...\n"
     "       pack --dump <bundle>\n";
+
+// Decimal, no sign, no overflow.
+bool parse_u64(const std::string& s, uint64_t* out) {
+  if (s.empty()) return false;
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    const uint64_t d = static_cast<uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return true;
+}
 
 int usage(const char* problem) {
   fprintf(stderr, "pack: %s\n%s", problem, kUsage);
@@ -98,6 +119,8 @@ int main(int argc, char** argv) {
 
   std::string out, asm_out;
   std::vector<std::pair<std::string, std::string>> pairs;
+  uk::pack::PlacementOptions placement;
+  bool have_cpus = false, have_hz = false;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--out") {
       if (i + 1 >= args.size()) return usage("--out needs a file name");
@@ -107,6 +130,24 @@ int main(int argc, char** argv) {
       if (i + 1 >= args.size()) return usage("--asm needs a file name");
       if (!asm_out.empty()) return usage("--asm given twice");
       asm_out = args[++i];
+    } else if (args[i] == "--cpus") {
+      uint64_t n = 0;
+      if (i + 1 >= args.size() || !parse_u64(args[i + 1], &n) || n == 0 || n > uk::bundle::kMaxCpus) {
+        return usage(("--cpus needs a core count 1.." + std::to_string(uk::bundle::kMaxCpus)).c_str());
+      }
+      if (have_cpus) return usage("--cpus given twice");
+      have_cpus = true;
+      placement.cpus = static_cast<uint32_t>(n);
+      ++i;
+    } else if (args[i] == "--hz") {
+      if (i + 1 >= args.size() || !parse_u64(args[i + 1], &placement.hz) || placement.hz == 0) {
+        return usage("--hz needs a positive integer (timer ticks per second)");
+      }
+      if (have_hz) return usage("--hz given twice");
+      have_hz = true;
+      ++i;
+    } else if (args[i] == "--no-analysis") {
+      placement.analyse = false;
     } else if (args[i] == "--domain") {
       if (i + 2 >= args.size()) return usage("--domain needs <manifest> <elf>");
       pairs.emplace_back(args[i + 1], args[i + 2]);
@@ -125,6 +166,8 @@ int main(int argc, char** argv) {
   }
   // Cross-domain checks need every manifest and ELF to be valid on its own.
   if (loaded) uk::pack::check_domains(domains, &errors);
+  // The placement needs a valid image (it is reported only then).
+  if (errors.empty()) uk::pack::place_domains(&domains, placement, &errors);
   if (!errors.empty()) return report(errors, "bundle not written");
 
   const std::vector<uint8_t> bundle = uk::pack::write_bundle(domains);

@@ -8,15 +8,22 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include "kernel/image/bundle.h"
 #include "kernel/image/bundle_format.h"
+#include "kernel/sched/placement.h"
 
 namespace uk::pack {
 namespace {
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the bundle is written by copying little-endian structs");
+static_assert(manifest::kUnpinned == sched::kUnpinned, "a manifest pin is passed to the placement as it is");
+static_assert(sched::kMaxPlacementThreads >= size_t{bundle::kMaxDomains} * manifest::kMaxThreads);
+// The kernel's tie-break key among equal periods (kernel/domain/scheduler.cc:
+// domain * kMaxThreadsPerDomain + manifest index).
+constexpr uint64_t kOrderPerDomain = manifest::kMaxThreads;
 
 std::string size_text(uint64_t bytes) {
   if (bytes != 0 && bytes % (1024 * 1024) == 0) return std::to_string(bytes / (1024 * 1024)) + "M";
@@ -149,6 +156,61 @@ bool check_domains(const std::vector<DomainInput>& domains, std::vector<std::str
   return errors->size() == before;
 }
 
+bool place_domains(std::vector<DomainInput>* domains, const PlacementOptions& options,
+                   std::vector<std::string>* errors) {
+  struct Ref {
+    size_t domain, thread;
+  };
+  std::vector<Ref> refs;
+  std::vector<std::string> names;  // "<domain>/<thread>", kept alive for the messages
+  std::vector<sched::PlacementThread> threads;
+  const size_t before = errors->size();
+  for (size_t d = 0; d < domains->size(); ++d) {
+    const manifest::Manifest& m = (*domains)[d].manifest;
+    for (size_t t = 0; t < m.thread_count; ++t) {
+      refs.push_back({d, t});
+      names.push_back(std::string(m.name) + "/" + m.threads[t].name);
+    }
+  }
+  for (size_t k = 0; k < refs.size(); ++k) {
+    const DomainInput& d = (*domains)[refs[k].domain];
+    const manifest::Thread& mt = d.manifest.threads[refs[k].thread];
+    sched::PlacementThread p;
+    p.name = names[k].c_str();
+    p.cpu = mt.cpu;
+    p.order = refs[k].domain * kOrderPerDomain + refs[k].thread;
+    if (mt.period_us != 0 && (!sched::period_us_to_ticks(mt.period_us, options.hz, &p.period_ticks) ||
+                              !sched::budget_us_to_ticks(mt.budget_us, options.hz, &p.budget_ticks))) {
+      errors->push_back(where(d, mt.line) + ": thread: " + mt.name + ": period " + std::to_string(mt.period_us) +
+                        "us / budget " + std::to_string(mt.budget_us) + "us do not convert to timer ticks at " +
+                        std::to_string(options.hz) + " Hz");
+    }
+    threads.push_back(p);
+  }
+  if (errors->size() != before) return false;
+
+  if (!options.analyse) {
+    // No analysis: placed as if every thread were best effort, which keeps
+    // the pins (and their check) and puts everything else on core 0.
+    for (sched::PlacementThread& p : threads) p.period_ticks = p.budget_ticks = 0;
+  }
+  auto placement = std::make_unique<sched::Placement>();  // ~13 KiB
+  const Status st = sched::place_threads(threads.data(), threads.size(), options.cpus, sched::RtaOptions{},
+                                         placement.get());
+  if (!st.ok()) {
+    std::string e = std::string("pack: ") + (placement->message[0] != '\0' ? placement->message : "placement failed");
+    const size_t k = placement->failing_thread;
+    if (k < refs.size()) {
+      const DomainInput& d = (*domains)[refs[k].domain];
+      e += " (" + where(d, d.manifest.threads[refs[k].thread].line) + ")";
+    }
+    errors->push_back(e);
+    return false;
+  }
+  for (size_t k = 0; k < refs.size(); ++k) (*domains)[refs[k].domain].cpus[refs[k].thread] = placement->cpu[k];
+  return true;
+}
+
 std::vector<uint8_t> write_bundle(const std::vector<DomainInput>& domains) {
   const uint64_t records_end = sizeof(bundle::BundleHeader) + domains.size() * sizeof(bundle::DomainRecord);
   std::vector<bundle::DomainRecord> records(domains.size());
@@ -179,6 +241,7 @@ std::vector<uint8_t> write_bundle(const std::vector<DomainInput>& domains) {
       r.threads[t].period_us = m.threads[t].period_us;
       r.threads[t].budget_us = m.threads[t].budget_us;
       r.threads[t].stack_bytes = m.threads[t].stack_bytes;
+      r.threads[t].cpu = domains[i].cpus[t];
     }
     r.elf_offset = place(domains[i].elf.data(), domains[i].elf.size());
     r.elf_bytes = domains[i].elf.size();
@@ -304,7 +367,7 @@ bool describe_bundle(const void* data, size_t size, std::string* text) {
     s << " elf " << r.elf_bytes << " bytes at " << r.elf_offset << "\n";
     for (uint32_t t = 0; t < r.thread_count; ++t) {
       const bundle::ThreadRecord& th = r.threads[t];
-      s << "  thread " << th.name << " stack " << size_text(th.stack_bytes);
+      s << "  thread " << th.name << " cpu " << th.cpu << " stack " << size_text(th.stack_bytes);
       if (th.period_us != 0) s << " period " << th.period_us << "us budget " << th.budget_us << "us";
       s << "\n";
     }

@@ -7,12 +7,14 @@
 
 #include <stdint.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
 #include "kernel/elf/elf.h"
 #include "kernel/image/footprint.h"
 #include "kernel/manifest/manifest.h"
+#include "kernel/sched/rta.h"
 
 namespace uk::pack {
 
@@ -21,6 +23,20 @@ struct DomainInput {
   std::string elf_path;       // labels messages
   manifest::Manifest manifest;
   std::vector<uint8_t> elf;
+  // The core of each thread (ThreadRecord::cpu), set by place_domains();
+  // all 0 (the boot CPU) until then.
+  std::array<uint32_t, manifest::kMaxThreads> cpus{};
+};
+
+// How the image's threads are put on cores.
+struct PlacementOptions {
+  uint32_t cpus = 1;                         // the board's cores (pack --cpus)
+  uint64_t hz = sched::kQemuVirtTimerHz;     // its timer frequency (pack --hz)
+  // false (pack --no-analysis, ukernel_image(schedcheck = False)): no
+  // analysis, nothing refused for schedulability; pinned threads on their
+  // core (still checked against `cpus`), every other thread on core 0. For
+  // test images that must reach the kernel's boot-time admission unchecked.
+  bool analyse = true;
 };
 
 // Parses manifest text; appends one error per problem. True when valid.
@@ -39,6 +55,16 @@ image::Footprint domain_footprint(const DomainInput& domain);
 // at most bundle::kMaxDomains, unique names, parents and signal targets that
 // exist, no parent cycle, memory quota >= footprint. Appends errors.
 bool check_domains(const std::vector<DomainInput>& domains, std::vector<std::string>* errors);
+
+// Places every thread of `domains` (valid manifests, image order) on
+// options.cpus cores with the kernel's placement (kernel/sched/placement.h):
+// periods and budgets converted with period_us_to_ticks/budget_us_to_ticks
+// at options.hz, order = domain index * 8 + thread index (as the kernel's
+// scheduler_admit ranks equal periods), thread names "<domain>/<thread>".
+// Sets each domain's `cpus`; on refusal appends one error
+// "pack: <placement message> (<manifest>:<line>)" and returns false.
+bool place_domains(std::vector<DomainInput>* domains, const PlacementOptions& options,
+                   std::vector<std::string>* errors);
 
 // Serializes domains (which passed check_domains) into a bundle in
 // kernel/image/bundle_format.h layout, records in input order.

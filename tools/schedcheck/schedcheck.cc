@@ -5,13 +5,18 @@
 //     and a budget; best-effort threads are ignored. Several manifests form
 //     one set, in argument order = the image's domain order, which is also the
 //     tie-break among equal periods (declaration order, earlier wins);
-//   - plain task lists: one thread per line, `<name> <period_us> <budget_us>`
-//     (bare numbers are microseconds; 10ms, 500us, 1s also work), `#` starts
-//     a comment.
-// and prints each thread's period, budget, priority and worst response time
-// (ticks and microseconds), then the verdict.
+//   - plain task lists: one thread per line, `<name> <period_us> <budget_us>
+//     [cpu=<core>]` (bare numbers are microseconds; 10ms, 500us, 1s also
+//     work), `#` starts a comment.
+// Threads are placed on --cpus cores by the kernel's placement
+// (kernel/sched/placement.h: `cpu=` pins, then first fit decreasing with
+// exact analysis per core; the pack tool runs the same). It prints each
+// thread's core (with more than one core), period, budget, priority and
+// worst response time (ticks and microseconds), each core's verdict, then
+// the overall verdict. With --cpus 1 (the default) the output is the
+// single-core report it always was.
 //
-//   schedcheck [--hz <timer Hz>] [--overhead-ticks <n>] [--max-iterations <n>] <file>...
+//   schedcheck [--hz <timer Hz>] [--cpus <n>] [--overhead-ticks <n>] [--max-iterations <n>] <file>...
 //
 // Exit status: 0 schedulable, 1 not schedulable, 2 usage, read or parse
 // error (the message names the file and line). Under `bazel run`, relative
@@ -30,6 +35,7 @@
 #include <vector>
 
 #include "kernel/manifest/manifest.h"
+#include "kernel/sched/placement.h"
 #include "kernel/sched/rta.h"
 
 namespace {
@@ -39,12 +45,15 @@ using uk::sched::RtaResult;
 using uk::sched::RtaSummary;
 using uk::sched::RtaTask;
 
+static_assert(uk::manifest::kUnpinned == uk::sched::kUnpinned, "a manifest pin is passed to the placement as it is");
+
 constexpr char kUsage[] =
-    "usage: schedcheck [--hz <timer Hz>] [--overhead-ticks <n>] [--max-iterations <n>] <file>...\n"
-    "  <file>: a domain manifest (its real-time 'thread:' lines; several manifests\n"
+    "usage: schedcheck [--hz <timer Hz>] [--cpus <n>] [--overhead-ticks <n>] [--max-iterations <n>] <file>...\n"
+    "  <file>: a domain manifest (its 'thread:' lines; several manifests\n"
     "          form one set, in image order) or a task list, one thread per line:\n"
-    "          <name> <period_us> <budget_us>   ('#' starts a comment)\n"
+    "          <name> <period_us> <budget_us> [cpu=<core>]   ('#' starts a comment)\n"
     "  --hz              timer frequency, default 62500000 (QEMU virt; Raspberry Pi 4: 54000000)\n"
+    "  --cpus            cores to place the threads on (partitioned), 1..8, default 1\n"
     "  --overhead-ticks  added to every budget per release (interrupt + context switches), default 0\n"
     "  --max-iterations  fixed-point iterations per thread, default 100000\n"
     "exit status: 0 schedulable, 1 not schedulable, 2 usage or input error\n";
@@ -52,14 +61,17 @@ constexpr char kUsage[] =
 struct Thread {
   std::string name;
   std::string where;  // "file:line"
-  uint64_t period_us = 0;
+  uint64_t period_us = 0;  // 0: best effort (manifests only)
   uint64_t budget_us = 0;
   uint64_t period_ticks = 0;
   uint64_t budget_ticks = 0;
+  int32_t cpu = uk::sched::kUnpinned;  // `cpu=` pin
+
+  [[nodiscard]] bool real_time() const { return period_us != 0; }
 };
 
 struct Input {
-  std::vector<Thread> threads;
+  std::vector<Thread> threads;  // real-time and best-effort, in input order
   size_t best_effort = 0;
   std::vector<std::string> errors;
 };
@@ -140,13 +152,16 @@ void read_manifest(const std::string& path, const std::string& text, uint64_t hz
   }
   for (size_t i = 0; i < m.thread_count; ++i) {
     const uk::manifest::Thread& mt = m.threads[i];
-    if (mt.period_us == 0) {
-      ++in->best_effort;
-      continue;
-    }
     Thread t;
     t.name = std::string(m.name) + "/" + mt.name;
-    t.where = path + ":" + std::to_string(mt.line);
+    t.where = mt.line == 0 ? path : path + ":" + std::to_string(mt.line);
+    t.cpu = mt.cpu;
+    if (mt.period_us == 0) {
+      // Best effort: not analysed, but placed (it may be pinned).
+      ++in->best_effort;
+      in->threads.push_back(t);
+      continue;
+    }
     t.period_us = mt.period_us;
     t.budget_us = mt.budget_us;
     std::string error;
@@ -178,8 +193,8 @@ void read_task_list(const std::string& path, const std::string& text, uint64_t h
     }
     if (fields.empty()) continue;
     const std::string where = path + ":" + std::to_string(line_no);
-    if (fields.size() != 3) {
-      in->errors.push_back(where + ": expected '<name> <period_us> <budget_us>', got " +
+    if (fields.size() != 3 && fields.size() != 4) {
+      in->errors.push_back(where + ": expected '<name> <period_us> <budget_us> [cpu=<core>]', got " +
                            std::to_string(fields.size()) + " field" + (fields.size() == 1 ? "" : "s"));
       continue;
     }
@@ -199,6 +214,16 @@ void read_task_list(const std::string& path, const std::string& text, uint64_t h
       in->errors.push_back(where + ": " + t.name + ": budget '" + fields[2] +
                            "' is not a positive time (microseconds, or with a unit: 2ms)");
       continue;
+    }
+    if (fields.size() == 4) {
+      uint64_t core = 0;
+      const std::string& pin = fields[3];
+      if (pin.compare(0, 4, "cpu=") != 0 || !parse_u64(pin.c_str() + 4, &core) || core >= uk::sched::kMaxCpus) {
+        in->errors.push_back(where + ": " + t.name + ": '" + pin + "' is not a pin (cpu=<core>, 0.." +
+                             std::to_string(uk::sched::kMaxCpus - 1) + ")");
+        continue;
+      }
+      t.cpu = static_cast<int32_t>(core);
     }
     std::string error;
     if (!convert(&t, hz, &error)) {
@@ -240,10 +265,45 @@ bool take_number(int argc, char** argv, int* i, const char* flag, uint64_t* valu
   return true;
 }
 
+// The response time of a result, "inf" or ">=" as appropriate.
+void response_text(const RtaResult& r, uint64_t hz, std::string* ticks, std::string* us) {
+  *ticks = "inf";
+  *us = "inf";
+  if (r.outcome == RtaOutcome::kDiverges) return;
+  const char* prefix = r.outcome == RtaOutcome::kMissesAtLeast ? ">=" : "";
+  *ticks = prefix + std::to_string(r.response_ticks);
+  *us = prefix + std::to_string(uk::sched::ticks_to_us_ceil(r.response_ticks, hz));
+}
+
+std::string utilisation_text(uint64_t ppm, size_t n) {
+  const double bound = static_cast<double>(n) * (std::pow(2.0, 1.0 / static_cast<double>(n)) - 1.0);
+  char text[128];
+  // Budgets (plus overhead) over periods, in ticks, to the nearest 0.0001 %.
+  snprintf(text, sizeof text, "utilisation %llu.%04llu%% (Liu-Layland bound for %zu thread%s: %.4f%%)",
+           static_cast<unsigned long long>(ppm / 10'000), static_cast<unsigned long long>(ppm % 10'000), n,
+           n == 1 ? "" : "s", bound * 100.0);
+  return text;
+}
+
+// The highest-priority miss of a core, e.g. "thread 'b' misses its deadline
+// by 3 ticks: ... (file:line)", plus "; 2 of 3 threads miss".
+std::string core_miss(const Input& in, const uk::sched::Placement& p, const uk::sched::CoreVerdict& core) {
+  const size_t f = core.first_failing;
+  const Thread& t = in.threads[f];
+  char message[256];
+  uk::sched::describe_result(t.name.c_str(), t.period_ticks, p.result[f], message, sizeof message);
+  std::string text = std::string(message) + " (" + t.where + ")";
+  if (core.failing > 1) {
+    text += "; " + std::to_string(core.failing) + " of " + std::to_string(core.rt_count) + " threads miss";
+  }
+  return text;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   uint64_t hz = uk::sched::kQemuVirtTimerHz;
+  uint64_t cpus = 1;
   uint64_t overhead = 0;
   uint64_t max_iterations = uk::sched::kDefaultMaxIterations;
   std::vector<std::string> files;
@@ -256,6 +316,10 @@ int main(int argc, char** argv) {
     }
     if (take_number(argc, argv, &i, "--hz", &hz, &bad)) {
       if (bad || hz == 0) return usage("--hz needs a positive integer (timer ticks per second)");
+    } else if (take_number(argc, argv, &i, "--cpus", &cpus, &bad)) {
+      if (bad || cpus == 0 || cpus > uk::sched::kMaxCpus) {
+        return usage(("--cpus needs a core count 1.." + std::to_string(uk::sched::kMaxCpus)).c_str());
+      }
     } else if (take_number(argc, argv, &i, "--overhead-ticks", &overhead, &bad)) {
       if (bad) return usage("--overhead-ticks needs an integer");
     } else if (take_number(argc, argv, &i, "--max-iterations", &max_iterations, &bad)) {
@@ -288,9 +352,12 @@ int main(int argc, char** argv) {
   for (const Thread& t : in.threads) {
     if (!seen.insert(t.name).second) in.errors.push_back(t.where + ": " + t.name + ": duplicate thread name");
   }
-  if (in.threads.size() > uk::sched::kMaxRtaTasks) {
-    in.errors.push_back("schedcheck: " + std::to_string(in.threads.size()) + " real-time threads, at most " +
-                        std::to_string(uk::sched::kMaxRtaTasks));
+  const size_t n = in.threads.size() - in.best_effort;  // real time
+  if (n > uk::sched::kMaxRtaTasks * cpus || in.threads.size() > uk::sched::kMaxPlacementThreads) {
+    in.errors.push_back("schedcheck: " + std::to_string(n) + " real-time and " + std::to_string(in.best_effort) +
+                        " best-effort threads, at most " + std::to_string(uk::sched::kMaxRtaTasks) +
+                        " real-time threads per core and " + std::to_string(uk::sched::kMaxPlacementThreads) +
+                        " threads");
   }
   if (!in.errors.empty()) {
     for (const std::string& e : in.errors) fprintf(stderr, "%s\n", e.c_str());
@@ -299,65 +366,102 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  const size_t n = in.threads.size();
-  std::vector<RtaTask> tasks(n);
-  for (size_t i = 0; i < n; ++i) {
-    tasks[i] = RtaTask{in.threads[i].name.c_str(), in.threads[i].period_ticks, in.threads[i].budget_ticks};
+  // The same placement as the pack tool: order = input position (image
+  // order, then the thread's line), which ranks equal periods as before.
+  std::vector<uk::sched::PlacementThread> threads(in.threads.size());
+  for (size_t i = 0; i < in.threads.size(); ++i) {
+    const Thread& t = in.threads[i];
+    threads[i] = uk::sched::PlacementThread{t.name.c_str(), t.period_ticks, t.budget_ticks, t.cpu, i};
   }
-  std::vector<RtaResult> results(n);
-  RtaSummary summary;
   uk::sched::RtaOptions options;
   options.overhead_ticks = overhead;
   options.max_iterations = static_cast<uint32_t>(max_iterations);
-  if (!uk::sched::analyse(tasks.data(), n, options, results.data(), &summary).ok()) {
-    fprintf(stderr, "schedcheck: invalid task set\n");
+  static uk::sched::Placement placement;  // large: not on the stack
+  const uk::Status st =
+      uk::sched::place_threads(threads.data(), threads.size(), static_cast<uint32_t>(cpus), options, &placement);
+  if (st.error() == uk::Errno::kInval) {
+    std::string e = std::string("schedcheck: ") + placement.message;
+    if (placement.failing_thread < in.threads.size()) e += " (" + in.threads[placement.failing_thread].where + ")";
+    fprintf(stderr, "%s\nschedcheck: 1 error, nothing analysed\n", e.c_str());
     return 2;
   }
+  const bool multi = cpus > 1;
 
   printf("schedcheck: %zu real-time thread%s", n, n == 1 ? "" : "s");
   if (in.best_effort > 0) {
-    printf(" (%zu best-effort thread%s ignored)", in.best_effort, in.best_effort == 1 ? "" : "s");
+    printf(" (%zu best-effort thread%s %s)", in.best_effort, in.best_effort == 1 ? "" : "s",
+           multi ? "placed, not analysed" : "ignored");
   }
-  printf(", timer %llu Hz, overhead %llu tick%s per release\n", static_cast<unsigned long long>(hz),
+  printf(", timer %llu Hz, overhead %llu tick%s per release", static_cast<unsigned long long>(hz),
          static_cast<unsigned long long>(overhead), overhead == 1 ? "" : "s");
+  if (multi) printf(", %llu cores", static_cast<unsigned long long>(cpus));
+  printf("\n");
+
+  if (multi) {
+    // The placement: every thread's core, in input order.
+    for (size_t i = 0; i < in.threads.size(); ++i) {
+      const Thread& t = in.threads[i];
+      const char* how = t.cpu != uk::sched::kUnpinned ? " (pinned)" : !t.real_time() ? " (best effort)" : "";
+      printf("placement: %s core %u%s\n", t.name.c_str(), placement.cpu[i], how);
+    }
+  }
   if (n == 0) {
-    printf("schedulable: no real-time threads\n");
+    if (multi) printf("schedulable on %llu cores: no real-time threads\n", static_cast<unsigned long long>(cpus));
+    if (!multi) printf("schedulable: no real-time threads\n");
     return 0;
   }
 
   int name_width = 6;
-  for (const Thread& t : in.threads) name_width = std::max(name_width, static_cast<int>(t.name.size()));
-  printf("%4s  %-*s  %10s  %10s  %12s  %12s  %14s  %12s  %s\n", "prio", name_width, "thread", "period_us",
-         "budget_us", "period_ticks", "budget_ticks", "response_ticks", "response_us", "verdict");
-  for (size_t p = 0; p < n; ++p) {
-    const size_t i = summary.by_priority[p];
-    const Thread& t = in.threads[i];
-    const RtaResult& r = results[i];
-    std::string resp_ticks = "inf", resp_us = "inf";
-    if (r.outcome != RtaOutcome::kDiverges) {
-      const char* prefix = r.outcome == RtaOutcome::kMissesAtLeast ? ">=" : "";
-      resp_ticks = prefix + std::to_string(r.response_ticks);
-      resp_us = prefix + std::to_string(uk::sched::ticks_to_us_ceil(r.response_ticks, hz));
-    }
-    printf("%4zu  %-*s  %10llu  %10llu  %12llu  %12llu  %14s  %12s  %s\n", p, name_width, t.name.c_str(),
-           static_cast<unsigned long long>(t.period_us), static_cast<unsigned long long>(t.budget_us),
-           static_cast<unsigned long long>(t.period_ticks), static_cast<unsigned long long>(t.budget_ticks),
-           resp_ticks.c_str(), resp_us.c_str(), verdict(r).c_str());
+  for (const Thread& t : in.threads) {
+    if (t.real_time()) name_width = std::max(name_width, static_cast<int>(t.name.size()));
   }
-  const double bound = static_cast<double>(n) * (std::pow(2.0, 1.0 / static_cast<double>(n)) - 1.0);
-  // Budgets (plus overhead) over periods, in ticks, to the nearest 0.0001 %.
-  printf("utilisation %llu.%04llu%% (Liu-Layland bound for %zu thread%s: %.4f%%)\n",
-         static_cast<unsigned long long>(summary.utilisation_ppm / 10'000),
-         static_cast<unsigned long long>(summary.utilisation_ppm % 10'000), n, n == 1 ? "" : "s", bound * 100.0);
-  if (summary.schedulable()) {
-    printf("schedulable: every thread meets its deadline\n");
+  printf("%s%4s  %-*s  %10s  %10s  %12s  %12s  %14s  %12s  %s\n", multi ? "core  " : "", "prio", name_width, "thread",
+         "period_us", "budget_us", "period_ticks", "budget_ticks", "response_ticks", "response_us", "verdict");
+  for (uint32_t c = 0; c < cpus; ++c) {
+    const uk::sched::CoreVerdict& core = placement.cores[c];
+    for (size_t p = 0; p < core.rt_count; ++p) {
+      const size_t i = core.by_priority[p];
+      const Thread& t = in.threads[i];
+      const RtaResult& r = placement.result[i];
+      std::string resp_ticks, resp_us;
+      response_text(r, hz, &resp_ticks, &resp_us);
+      if (multi) printf("%4u  ", c);
+      printf("%4zu  %-*s  %10llu  %10llu  %12llu  %12llu  %14s  %12s  %s\n", p, name_width, t.name.c_str(),
+             static_cast<unsigned long long>(t.period_us), static_cast<unsigned long long>(t.budget_us),
+             static_cast<unsigned long long>(t.period_ticks), static_cast<unsigned long long>(t.budget_ticks),
+             resp_ticks.c_str(), resp_us.c_str(), verdict(r).c_str());
+    }
+  }
+
+  if (!multi) {
+    // One core: the single-core report as it always was.
+    const uk::sched::CoreVerdict& core = placement.cores[0];
+    printf("%s\n", utilisation_text(core.utilisation_ppm, n).c_str());
+    if (core.schedulable()) {
+      printf("schedulable: every thread meets its deadline\n");
+      return 0;
+    }
+    printf("not schedulable: %s\n", core_miss(in, placement, core).c_str());
+    return 1;
+  }
+
+  for (uint32_t c = 0; c < cpus; ++c) {
+    const uk::sched::CoreVerdict& core = placement.cores[c];
+    if (core.rt_count == 0) {
+      printf("core %u: no real-time threads: schedulable\n", c);
+    } else if (core.schedulable()) {
+      printf("core %u: %s: schedulable\n", c, utilisation_text(core.utilisation_ppm, core.rt_count).c_str());
+    } else {
+      printf("core %u: %s: not schedulable: %s\n", c, utilisation_text(core.utilisation_ppm, core.rt_count).c_str(),
+             core_miss(in, placement, core).c_str());
+    }
+  }
+  if (st.ok()) {
+    printf("schedulable on %llu cores: every thread meets its deadline\n", static_cast<unsigned long long>(cpus));
     return 0;
   }
-  const size_t f = summary.first_failing;
-  char message[256];
-  uk::sched::describe_result(tasks[f].name, tasks[f].period_ticks, results[f], message, sizeof message);
-  printf("not schedulable: %s (%s)", message, in.threads[f].where.c_str());
-  if (summary.failing > 1) printf("; %zu of %zu threads miss", summary.failing, n);
-  printf("\n");
+  std::string why = placement.message;
+  if (placement.failing_thread < in.threads.size()) why += " (" + in.threads[placement.failing_thread].where + ")";
+  printf("not schedulable on %llu cores: %s\n", static_cast<unsigned long long>(cpus), why.c_str());
   return 1;
 }

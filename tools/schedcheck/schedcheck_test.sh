@@ -77,7 +77,7 @@ expect_line "   0  logger/log        20000        5000       1250000        3125
 
 # Input errors name the file and line; nothing is analysed.
 run 2 bad.tasks
-expect_line "bad.tasks:3: expected '<name> <period_us> <budget_us>', got 2 fields"
+expect_line "bad.tasks:3: expected '<name> <period_us> <budget_us> [cpu=<core>]', got 2 fields"
 expect_line "schedcheck: 1 error, nothing analysed"
 expect_no "schedulable"
 run 2 bad_budget.manifest
@@ -89,6 +89,62 @@ expect_line "liu_layland.tasks:4: a: period 4000us is shorter than one tick at 1
 run 0 --hz 1000000 liu_layland.tasks
 run 2 missing.tasks
 expect_line "missing.tasks: cannot read: No such file or directory"
+
+# ---- partitioned: --cpus ----------------------------------------------------
+
+# Four threads of 0.6 fit on four cores, one each ...
+run 0 --cpus 4 four_heavy.tasks
+expect_line "schedcheck: 4 real-time threads, timer 62500000 Hz, overhead 0 ticks per release, 4 cores"
+expect_line "placement: a core 0"
+expect_line "placement: d core 3"
+expect_line "core  prio  thread   period_us   budget_us  period_ticks  budget_ticks  response_ticks   response_us  verdict"
+expect_line "   3     0  d            10000        6000        625000        375000          375000          6000  ok"
+expect_line "core 0: utilisation 60.0000% (Liu-Layland bound for 1 thread: 100.0000%): schedulable"
+expect_line "core 3: utilisation 60.0000% (Liu-Layland bound for 1 thread: 100.0000%): schedulable"
+expect_line "schedulable on 4 cores: every thread meets its deadline"
+
+# ... but not on three: d fits nowhere; it is shown on the least loaded core.
+run 1 --cpus 3 four_heavy.tasks
+expect_line "placement: d core 0"
+expect_line "   0     1  d            10000        6000        625000        375000             inf           inf  MISS (diverges: utilisation > 100%)"
+expect_line "core 0: utilisation 120.0000% (Liu-Layland bound for 2 threads: 82.8427%): not schedulable: thread 'd' misses its deadline without bound: with the higher-priority threads it needs more than 100% of the CPU (response time diverges) (four_heavy.tasks:6)"
+expect_line "core 1: utilisation 60.0000% (Liu-Layland bound for 1 thread: 100.0000%): schedulable"
+expect_line "not schedulable on 3 cores: thread 'd' fits on no core of 3 (on core 0, the least loaded: thread 'd' misses its deadline without bound: with the higher-priority threads it needs more than 100% of the CPU (response time diverges)) (four_heavy.tasks:6)"
+# One core (the default) is the single-core report.
+run 1 four_heavy.tasks
+expect_line "not schedulable: thread 'b' misses its deadline without bound: with the higher-priority threads it needs more than 100% of the CPU (response time diverges) (four_heavy.tasks:4); 3 of 4 threads miss"
+expect_no "placement:"
+run 1 --cpus 1 four_heavy.tasks
+expect_no "core 0"
+
+# Pins from a task list: the pinned core's verdict names the thread that misses.
+run 1 --cpus 4 pinned.tasks
+expect_line "placement: ctrl core 2 (pinned)"
+expect_line "placement: free core 0"
+expect_line "   2     1  log           6000        3000        375000        187500          437500          7000  MISS by 62500 ticks"
+expect_line "core 1: no real-time threads: schedulable"
+expect_line "core 2: utilisation 100.0000% (Liu-Layland bound for 2 threads: 82.8427%): not schedulable: thread 'log' misses its deadline by 62500 ticks: worst response time 437500 ticks > period 375000 ticks (pinned.tasks:5)"
+expect_line "not schedulable on 4 cores: core 2: thread 'log' misses its deadline by 62500 ticks: worst response time 437500 ticks > period 375000 ticks (pinned.tasks:5)"
+
+# Pins from manifests (cpu=), best-effort threads placed on the least loaded core.
+run 0 --cpus 4 control.manifest logger.manifest sensor.manifest
+expect_line "schedcheck: 4 real-time threads (2 best-effort threads placed, not analysed), timer 62500000 Hz, overhead 0 ticks per release, 4 cores"
+expect_line "placement: control/main core 1 (best effort)"
+expect_line "placement: logger/bulk core 0"
+expect_line "placement: sensor/main core 1 (pinned)"
+expect_line "placement: sensor/fast core 3 (pinned)"
+expect_line "   3     0  sensor/fast         5000        1000        312500         62500           62500          1000  ok"
+expect_line "core 2: no real-time threads: schedulable"
+expect_line "schedulable on 4 cores: every thread meets its deadline"
+run 2 --cpus 2 sensor.manifest
+expect_line "schedcheck: thread 'sensor/fast' is pinned to core 3, but there are 2 cores (0..1) (sensor.manifest:7)"
+run 2 sensor.manifest
+expect_line "schedcheck: thread 'sensor/main' is pinned to core 1, but there is 1 core (0..0) (sensor.manifest:6)"
+run 2 bad_pin.tasks
+expect_line "bad_pin.tasks:2: bad: 'cpu=8' is not a pin (cpu=<core>, 0..7)"
+run 2 --cpus 0 liu_layland.tasks
+run 2 --cpus 9 liu_layland.tasks
+expect_line "schedcheck: --cpus needs a core count 1..8"
 
 # Usage errors.
 run 2

@@ -165,6 +165,26 @@ TEST_F(BundleTest, RoundTrip) {
   EXPECT_NE(text.find("  grant port 8080\n"), std::string::npos) << text;
 }
 
+TEST_F(BundleTest, ThreadCpuRoundTrip) {
+  // An old bundle's zero is core 0; the pack tool's placement is written as is.
+  static_assert(sizeof(ThreadRecord) == 64 && offsetof(ThreadRecord, cpu) == 56);
+  EXPECT_EQ(get<uint32_t>(bytes_, thr(1, 1) + offsetof(ThreadRecord, cpu)), 0u);
+  domains_[1].cpus[1] = 3;
+  domains_[0].cpus[0] = kMaxCpus - 1;
+  bytes_ = pack::write_bundle(domains_);
+  EXPECT_EQ(get<uint32_t>(bytes_, thr(1, 1) + offsetof(ThreadRecord, cpu)), 3u);
+  EXPECT_EQ(get<uint32_t>(bytes_, thr(1, 1) + offsetof(ThreadRecord, reserved)), 0u);
+  test::Aligned a(bytes_);
+  Bundle b;
+  ASSERT_TRUE(validate_bundle(a.data(), a.size, &b).ok()) << b.reason;
+  EXPECT_EQ(b.domain(1).threads[1].cpu, 3u);
+  EXPECT_EQ(b.domain(1).threads[0].cpu, 0u);
+  std::string text;
+  ASSERT_TRUE(pack::describe_bundle(a.data(), a.size, &text));
+  EXPECT_NE(text.find("  thread main cpu 7 stack 16K\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  thread control cpu 3 stack 8K period 10000us budget 2000us\n"), std::string::npos) << text;
+}
+
 TEST_F(BundleTest, EmptyBundle) {
   bytes_ = pack::write_bundle({});
   ASSERT_EQ(bytes_.size(), sizeof(BundleHeader));
@@ -275,11 +295,16 @@ TEST_F(BundleTest, ThreadErrors) {
   expect<uint32_t>(rec(1) + offsetof(DomainRecord, thread_count), 0, w + "thread_count 0 (must be 1..8)");
   expect<uint32_t>(rec(1) + offsetof(DomainRecord, thread_count), 9, w + "thread_count 9 (must be 1..8)");
   expect<uint32_t>(rec(1) + offsetof(DomainRecord, thread_count), 3, w + "thread 2: empty name");
-  expect<uint64_t>(thr(1, 7) + offsetof(ThreadRecord, reserved), 1, w + "unused thread slot 7 is not zero");
+  expect<uint32_t>(thr(1, 7) + offsetof(ThreadRecord, reserved), 1, w + "unused thread slot 7 is not zero");
+  expect<uint32_t>(thr(1, 7) + offsetof(ThreadRecord, cpu), 1, w + "unused thread slot 7 is not zero");
   expect_bytes(thr(1, 1), std::string(32, 't'), w + "thread 1: name is not NUL-terminated");
   expect_bytes(thr(1, 1), "Control", w + "thread 1: name has characters outside [a-z0-9_-]");
   expect_bytes(thr(1, 1), std::string("main\0\0\0", 8), w + "threads 0 and 1 are both 'main'");
-  expect<uint64_t>(thr(1, 0) + offsetof(ThreadRecord, reserved), 5, w + "thread 'main': reserved field is not zero");
+  expect<uint32_t>(thr(1, 0) + offsetof(ThreadRecord, reserved), 5, w + "thread 'main': reserved field is not zero");
+  expect<uint32_t>(thr(1, 0) + offsetof(ThreadRecord, cpu), kMaxCpus, w + "thread 'main': cpu 8 (must be 0..7)");
+  expect<uint32_t>(thr(1, 1) + offsetof(ThreadRecord, cpu), UINT32_MAX,
+                   w + "thread 'control': cpu 4294967295 (must be 0..7)");
+  expect<uint32_t>(thr(1, 1) + offsetof(ThreadRecord, cpu), kMaxCpus - 1, "ok");
   const std::string stack = " bytes (must be a page multiple in [4096, 1048576])";
   expect<uint64_t>(thr(1, 0) + offsetof(ThreadRecord, stack_bytes), 0, w + "thread 'main': stack 0" + stack);
   expect<uint64_t>(thr(1, 0) + offsetof(ThreadRecord, stack_bytes), 5000, w + "thread 'main': stack 5000" + stack);

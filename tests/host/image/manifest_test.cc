@@ -116,6 +116,7 @@ TEST(Manifest, DefaultThreadWhenNoThreadLine) {
   EXPECT_EQ(p.m.threads[0].stack_bytes, kDefaultStackBytes);
   EXPECT_EQ(p.m.threads[0].period_us, 0u);
   EXPECT_EQ(p.m.threads[0].line, 0u);
+  EXPECT_EQ(p.m.threads[0].cpu, kUnpinned);
   EXPECT_EQ(p.m.capabilities, 0u);
   EXPECT_FALSE(p.m.has_parent());
   EXPECT_EQ(p.m.grant_count, 0u);
@@ -379,7 +380,7 @@ TEST(ManifestErrors, ThreadName) {
 }
 
 TEST(ManifestErrors, ThreadOptions) {
-  const char* kOpts = "(options: period=<time> budget=<time> stack=<size>)";
+  const char* kOpts = "(options: period=<time> budget=<time> stack=<size> cpu=<core>)";
   expect_error_with("thread: main prio=3\n",
                     std::string("t.manifest:4: thread: main: unknown option 'prio=3' ") + kOpts);
   expect_error_with("thread: main fast\n", std::string("t.manifest:4: thread: main: unknown option 'fast' ") + kOpts);
@@ -388,6 +389,37 @@ TEST(ManifestErrors, ThreadOptions) {
   expect_error_with("thread: main stack=8K stack=4K\n", "t.manifest:4: thread: main: stack given twice");
   expect_error_with("thread: main period=1ms budget=1ms period=2ms\n",
                     "t.manifest:4: thread: main: period given twice");
+}
+
+TEST(Manifest, ThreadCpuPin) {
+  Parsed p = parse_with("thread: main cpu=0\nthread: ctrl period=10ms budget=1ms cpu=3 stack=8K\n"
+                        "thread: free period=20ms budget=1ms\nthread: last cpu=7\n");
+  ASSERT_TRUE(p.ok);
+  ASSERT_EQ(p.m.thread_count, 4u);
+  EXPECT_EQ(p.m.threads[0].cpu, 0);
+  EXPECT_EQ(p.m.threads[1].cpu, 3);
+  EXPECT_EQ(p.m.threads[1].stack_bytes, 8u * 1024);
+  EXPECT_EQ(p.m.threads[2].cpu, kUnpinned);
+  EXPECT_EQ(p.m.threads[3].cpu, static_cast<int32_t>(bundle::kMaxCpus - 1));
+}
+
+TEST(ManifestErrors, ThreadCpu) {
+  const char* kHint = "(use a decimal core number, e.g. cpu=1)";
+  expect_error_with("thread: main cpu=8\n", "t.manifest:4: thread: main: cpu '8' is larger than the 7 maximum");
+  expect_error_with("thread: main cpu=9\n", "t.manifest:4: thread: main: cpu '9' is larger than the 7 maximum");
+  expect_error_with("thread: main cpu=99999999999999999999\n",
+                    "t.manifest:4: thread: main: cpu '99999999999999999999' is larger than the 7 maximum");
+  expect_error_with("thread: main cpu=\n", std::string("t.manifest:4: thread: main: cpu '' is not a core number ") + kHint);
+  expect_error_with("thread: main cpu=-1\n",
+                    std::string("t.manifest:4: thread: main: cpu '-1' is not a core number ") + kHint);
+  expect_error_with("thread: main cpu=0x1\n",
+                    std::string("t.manifest:4: thread: main: cpu '0x1' is not a core number ") + kHint);
+  expect_error_with("thread: main cpu=one\n",
+                    std::string("t.manifest:4: thread: main: cpu 'one' is not a core number ") + kHint);
+  expect_error_with("thread: main cpu=1 cpu=2\n", "t.manifest:4: thread: main: cpu given twice");
+  expect_error_with("thread: main cpu\n",
+                    "t.manifest:4: thread: main: unknown option 'cpu' (options: period=<time> budget=<time> "
+                    "stack=<size> cpu=<core>)");
 }
 
 TEST(ManifestErrors, ThreadStack) {
