@@ -189,7 +189,9 @@ Status thread_start(Thread& t, const char** message) {
   if (!s.ok()) {
     t.state = ThreadState::kExited;
     if (t.domain->live_threads > 0) --t.domain->live_threads;
+    return s;
   }
+  kick(cpu_at(t.cpu));  // its core may be idle, waiting for exactly this
   return s;
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Boots an image with four core_report domains pinned to cores 0-3 and checks
 # that each reports a different core and that their busy intervals overlap
-# (they ran at the same time). Usage: check_parallel.sh RUNNER IMAGE MACHINE CPU [QEMU ARGS...]
+# (they ran at the same time). Usage: check_parallel.sh RUNNER IMAGE MACHINE CPU|default [QEMU ARGS...]
 set -euo pipefail
 runner=$1 image=$2 machine=$3 cpu=$4
+[ "$cpu" != default ] || cpu=""  # the machine's own CPU
 shift 4
 log=$(mktemp)
 memory=1G
