@@ -34,10 +34,7 @@ void interrupts_disable() { arch::irq_disable(); }
 void wait_for_interrupt() { arch::wfi(); }
 void send_reschedule(uint32_t cpu_index) { arch::gic_send_sgi(cpu_index, arch::kSgiReschedule); }
 
-void start_scheduling() {
-  arch::smp_release_secondaries();
-  arch::enter_scheduler();
-}
+void start_scheduling() { arch::enter_scheduler(arch::smp_release_secondaries); }
 
 namespace {
 

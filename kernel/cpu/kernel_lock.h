@@ -16,7 +16,5 @@ namespace uk {
 
 void kernel_lock();
 void kernel_unlock();
-// True when this core holds the kernel lock (for assertions).
-[[nodiscard]] bool kernel_lock_held();
 
 }  // namespace uk

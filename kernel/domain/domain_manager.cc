@@ -178,9 +178,10 @@ size_t domain_count() { return g_domain_count; }
 
 bool threads_begin() {
   hal::timer_set_expiry_handler(on_timer_expiry, nullptr);
-  scheduler_start_epoch();
   return any_live_thread();
 }
+
+void threads_start_epoch() { scheduler_start_epoch(); }
 
 Thread& cpu_first_thread() { return *next_thread(); }
 

@@ -32,9 +32,13 @@ struct DomainFault {
 // Number of domains created.
 [[nodiscard]] size_t domain_count();
 
-// Starts the schedule on every core (once, on the boot CPU, before the
-// other cores may schedule). False when no thread is left to run.
+// Prepares scheduling (once, on the boot CPU). False when no thread is
+// left to run.
 [[nodiscard]] bool threads_begin();
+// Starts every core's schedule now: all first releases coincide (the
+// critical instant of the analysis). The boot CPU calls it last thing before
+// the other cores may schedule and it picks its own first thread.
+void threads_start_epoch();
 // This core's first thread (called with the kernel lock held, once per
 // core): waits idle until there is one; powers off when everything stopped.
 [[nodiscard]] Thread& cpu_first_thread();

@@ -10,7 +10,7 @@ log=$(mktemp) rt_log=$(mktemp) threads_log=$(mktemp)
 trap 'rm -f "$log" "$rt_log" "$threads_log"' EXIT
 boot() { # image log [extra qemu args]
   local img=$1 out=$2; shift 2
-  timeout 300 qemu-system-aarch64 -M virt,virtualization=on,dtb-randomness=off -cpu "$cpu" -m 1G \
+  timeout 300 qemu-system-aarch64 -M virt,virtualization=on,dtb-randomness=off -cpu "$cpu" -m 1G -smp "${SMP:-4}" \
     -icount shift=0,sleep=off -nographic -no-reboot -nic none -semihosting-config enable=on,target=native \
     -kernel "$img" "$@" </dev/null >"$out" 2>&1 || { cat "$out"; echo "bench: QEMU failed on $img" >&2; exit 1; }
   tr -d '\r' <"$out" >"$out.clean" && mv "$out.clean" "$out"

@@ -124,16 +124,43 @@ void load_translation(const Domain& d) {
   isb();
 }
 
+// Registers move lazily between the trap frame and Thread::regs. On entry
+// only what the kernel reads or changes is copied (x0..x8: the svc arguments
+// and number; pc, pstate); the rest stays in the frame. If the same thread
+// resumes, only x0 (the result), pc and pstate go back. Only a switch copies
+// the whole register file: the rest of the old thread's out of the frame,
+// then all of the new one's in.
+constexpr int kEntryRegs = 9;  // x0..x8
+constexpr int kGprs = 31;      // x0..x30
+
+// Copies registers [first, last) two at a time (ldp/stp; the compiler keeps
+// a counted loop of pairs rather than a call).
+inline void copy_regs(uint64_t* to, const uint64_t* from, int first, int last) {
+  int i = first;
+  for (; i + 1 < last; i += 2) {
+    const uint64_t a = from[i];
+    const uint64_t b = from[i + 1];
+    to[i] = a;
+    to[i + 1] = b;
+  }
+  if (i < last) to[i] = from[i];
+}
+
 void save_regs(Thread& d, const TrapFrame& f, uint64_t pc, uint64_t pstate) {
-  for (int i = 0; i < 31; ++i) d.regs.x[i] = f.x[i];
+  copy_regs(d.regs.x, f.x, 0, kEntryRegs);
   d.regs.pc = pc;
   d.regs.pstate = pstate;
+}
+
+// The registers save_regs left in the frame and in EL0's system registers.
+void save_rest(Thread& d, const TrapFrame& f) {
+  copy_regs(d.regs.x, f.x, kEntryRegs, kGprs);
   d.regs.sp = read_sp_el0();
   d.regs.tpidr = read_tpidr_el0();
 }
 
 void restore_regs(const Thread& d, TrapFrame& f) {
-  for (int i = 0; i < 31; ++i) f.x[i] = d.regs.x[i];
+  copy_regs(f.x, d.regs.x, 0, kGprs);
   f.elr = d.regs.pc;
   f.spsr = d.regs.pstate;
   write_sp_el0(d.regs.sp);
@@ -143,11 +170,21 @@ void restore_regs(const Thread& d, TrapFrame& f) {
 }
 
 // Makes `next` this core's running thread in `frame` and arms the timer.
-void resume(Thread& next, TrapFrame& frame) {
+// `entered` is true when `frame` holds this core's current thread (an
+// exception from it), false for the very first entry.
+void resume(Thread& next, TrapFrame& frame, bool entered) {
   Cpu& cpu = this_cpu();
-  if (cpu.current == nullptr || next.domain != cpu.current->domain) load_translation(*next.domain);
-  cpu.current = &next;
-  restore_regs(next, frame);
+  Thread* previous = cpu.current;
+  if (entered && &next == previous) {
+    frame.x[0] = next.regs.x[0];
+    frame.elr = next.regs.pc;
+    frame.spsr = next.regs.pstate;
+  } else {
+    if (entered && previous != nullptr) save_rest(*previous, frame);
+    if (previous == nullptr || next.domain != previous->domain) load_translation(*next.domain);
+    cpu.current = &next;
+    restore_regs(next, frame);
+  }
   if (!timer_needs_rearm()) return;  // the fast path: nothing changed
   const uint64_t deadline = next_timer_deadline(next);
   if (deadline != 0) {
@@ -226,16 +263,22 @@ Thread* lower_el_sync(Thread& d, TrapFrame& frame) {
 
 void allow_direct_svc_trap(bool allow) { g_allow_fgt = allow; }
 
-void enter_scheduler() {
+void enter_scheduler(void (*release_other_cores)()) {
   Cpu& cpu = this_cpu();
-  configure_el1_for_domains(cpu.index == 0);
+  const bool boot_cpu = release_other_cores != nullptr;
+  configure_el1_for_domains(boot_cpu);
+  if (boot_cpu) {
+    // After the console line above: the first releases are not delayed by it.
+    threads_start_epoch();
+    release_other_cores();
+  }
   // The first entry frame sits at the top of this core's stack (the boot
   // code left room for it above its own frames); exceptions from the domain
   // then start just above it.
   auto* frame = reinterpret_cast<TrapFrame*>(cpu_stack_top(cpu.index) - sizeof(TrapFrame));
   kernel_lock();
   Thread& first = cpu_first_thread();
-  resume(first, *frame);
+  resume(first, *frame, /*entered=*/false);
   __atomic_store_n(&cpu.at_el0, 1u, __ATOMIC_RELEASE);
   kernel_unlock();
   uk_enter_frame(frame);
@@ -289,7 +332,7 @@ void handle_lower_el_exception(TrapFrame& frame, VectorKind kind) {
       break;
     }
   }
-  resume(*next, frame);
+  resume(*next, frame, /*entered=*/true);
   __atomic_store_n(&cpu.at_el0, 1u, __ATOMIC_RELEASE);
   kernel_unlock();
 }

@@ -225,5 +225,5 @@ extern "C" [[noreturn]] void uk_secondary_main(uk::Cpu* cpu) {
   }
   __atomic_store_n(&g_started[cpu->index], 1u, __ATOMIC_RELEASE);
   while (__atomic_load_n(&g_go, __ATOMIC_ACQUIRE) == 0) wfe();
-  enter_scheduler();
+  enter_scheduler(nullptr);
 }
