@@ -64,6 +64,10 @@ struct Cpu {
 
   // kCpuRequest* bits raised by other cores (atomic).
   uint32_t pending = 0;
+  // Counter value when the last reschedule SGI to this core was raised
+  // (atomic; 0: none outstanding), and SGI-to-handler latency in ticks.
+  uint64_t ipi_raised_at = 0;
+  TimerLatency ipi_latency;
   uint64_t ipis_sent = 0;      // by this core
   uint64_t ipis_received = 0;  // by this core
 };
@@ -81,6 +85,9 @@ void cpus_set_online(size_t count);
 // Atomically adds request bits for `target` and returns whether it had none
 // pending before (the caller then raises the SGI).
 bool cpu_post_request(Cpu& target, uint32_t bits);
+// Records the reschedule SGI's arrival on `self` at counter value `now`.
+void cpu_note_ipi_received(Cpu& self, uint64_t now);
+
 // Takes and clears this core's pending requests.
 [[nodiscard]] uint32_t cpu_take_requests(Cpu& self);
 

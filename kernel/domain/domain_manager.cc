@@ -43,6 +43,7 @@ void kick(Cpu& target) {
     return;
   }
   if (cpu_post_request(target, kCpuRequestReschedule)) {
+    __atomic_store_n(&target.ipi_raised_at, hal::timer_now_ticks(), __ATOMIC_RELEASE);
     hal::send_reschedule(target.index);
     ++self.ipis_sent;
   }
@@ -328,8 +329,11 @@ void domains_finish() {
     latency.total += cpu.latency.total;
     if (cpu.latency.worst > latency.worst) latency.worst = cpu.latency.worst;
     if (cpu_count() > 1) {
-      kprintf("smp: core %u: ipis sent=%lu received=%lu\n", cpu.index, static_cast<unsigned long>(cpu.ipis_sent),
-              static_cast<unsigned long>(cpu.ipis_received));
+      const TimerLatency& ipi = cpu.ipi_latency;
+      kprintf("smp: core %u: ipis sent=%lu received=%lu latency avg=%lu worst=%lu ticks\n", cpu.index,
+              static_cast<unsigned long>(cpu.ipis_sent), static_cast<unsigned long>(cpu.ipis_received),
+              static_cast<unsigned long>(ipi.samples ? ipi.total / ipi.samples : 0),
+              static_cast<unsigned long>(ipi.worst));
     }
   }
   if (latency.samples > 0) {

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Boots the benchmark image deterministically and turns the bench domain's
 # counter readings into instructions per operation.
-#   run_bench.sh BENCH_IMAGE RT_IMAGE THREADS_IMAGE [CPU]
+#   run_bench.sh BENCH_IMAGE RT_IMAGE THREADS_IMAGE [CPU [SMP_IMAGE]]
 # With -icount shift=0 the virtual clock advances 1 ns per instruction, so
 # counter ticks * (1e9 / CNTFRQ) = instructions executed (user and kernel).
 set -euo pipefail
-image=$1 rt_image=$2 threads_image=$3 cpu=${4:-cortex-a72}
-log=$(mktemp) rt_log=$(mktemp) threads_log=$(mktemp)
-trap 'rm -f "$log" "$rt_log" "$threads_log"' EXIT
+image=$1 rt_image=$2 threads_image=$3 cpu=${4:-cortex-a72} smp_image=${5:-}
+log=$(mktemp) rt_log=$(mktemp) threads_log=$(mktemp) smp_log=$(mktemp)
+trap 'rm -f "$log" "$rt_log" "$threads_log" "$smp_log"' EXIT
 boot() { # image log [extra qemu args]
   local img=$1 out=$2; shift 2
   timeout 300 qemu-system-aarch64 -M virt,virtualization=on,dtb-randomness=off -cpu "$cpu" -m 1G -smp "${SMP:-4}" \
@@ -19,13 +19,17 @@ boot "$image" "$log"
 boot "$rt_image" "$rt_log"
 boot "$threads_image" "$threads_log"
 cat "$threads_log" >>"$log"  # its "bench: thread_switch ..." line joins the others
+if [ -n "$smp_image" ]; then
+  boot "$smp_image" "$smp_log"
+  cat "$smp_log" >>"$log"  # "bench: cross_core_wake ..." and the kernel's IPI latency line
+fi
 hz=$(sed -nE 's/^ukernel .* timer ([0-9]+) Hz$/\1/p' "$log")
 [ -n "$hz" ] || { cat "$log"; echo "bench: no banner" >&2; exit 1; }
 grep -q "bench: done" "$log" || { cat "$log"; echo "bench: the bench domain did not finish" >&2; exit 1; }
 echo "bench: QEMU virt, -cpu $cpu, -icount shift=0,sleep=off (1 insn = 1 ns), counter $hz Hz"
 # "bench: <phase> n=<ops> cntvct=<ticks>" -> insn/op. A Yield from the bench
 # domain runs its partner's Yield too: two domain switches per op.
-sed -nE 's/^\[(bench|thread_switch)\] bench: ([a-z_0-9]+) n=([0-9]+) cntvct=([0-9]+)$/\2 \3 \4/p' "$log" |
+sed -nE 's/^\[(bench|thread_switch|bench_smp)\] bench: ([a-z_0-9]+) n=([0-9]+) cntvct=([0-9]+)$/\2 \3 \4/p' "$log" |
 while read -r phase ops ticks; do
   per=1
   name=$phase
@@ -37,6 +41,14 @@ while read -r phase ops ticks; do
   awk -v n="$name" -v t="$ticks" -v o="$ops" -v p="$per" -v hz="$hz" \
     'BEGIN { printf "bench %s: %d insn/op\n", n, (t * 1e9 / hz) / (o * p) + 0.5 }'
 done
+
+# IPI latency: the reschedule SGI from its raise on one core to its handler
+# on the target (the kernel's per-core line for core 1 of the SMP image).
+if [ -n "$smp_image" ]; then
+  ipi=$(sed -nE 's/^smp: core 1: ipis sent=[0-9]+ received=[0-9]+ latency avg=([0-9]+) worst=[0-9]+ ticks$/\1/p' "$smp_log")
+  [ -n "$ipi" ] || { cat "$smp_log"; echo "bench: no IPI latency line" >&2; exit 1; }
+  awk -v t="$ipi" -v hz="$hz" 'BEGIN { printf "bench ipi_latency: %d insn/op\n", t * 1e9 / hz + 0.5 }'
+fi
 
 # Scheduling: the kernel's timer-latency line and the worst release jitter
 # over the periodic threads (ticks -> instructions like above).

@@ -71,7 +71,7 @@ void clean_to_memory(const void* start, size_t bytes) {
 void on_reschedule_sgi(uint32_t, void*) {
   // The request bits were set before the SGI; the kernel reads them when
   // this interrupt's exception decides what runs next.
-  ++this_cpu().ipis_received;
+  cpu_note_ipi_received(this_cpu(), timer_now_ticks());
 }
 
 const char* start_failure(int64_t psci_status) {
