@@ -36,6 +36,14 @@ struct TimerLatency {
   uint64_t worst = 0;
 };
 
+// The kernel lock as this core saw it (timer ticks): the figures the
+// interference bound of docs/smp.md is made of.
+struct LockStats {
+  uint64_t acquisitions = 0;
+  uint64_t worst_hold = 0;  // longest this core held it (one kernel entry)
+  uint64_t worst_wait = 0;  // longest this core waited for it
+};
+
 struct Cpu {
   uint32_t index = 0;  // 0 = the boot CPU; dense, in device-tree order
   uint64_t mpidr = 0;  // affinity (MPIDR_EL1 & 0xff00ffffff)
@@ -68,6 +76,8 @@ struct Cpu {
   // (atomic; 0: none outstanding), and SGI-to-handler latency in ticks.
   uint64_t ipi_raised_at = 0;
   TimerLatency ipi_latency;
+  LockStats lock_stats;
+  uint64_t lock_taken_at = 0;
   uint64_t ipis_sent = 0;      // by this core
   uint64_t ipis_received = 0;  // by this core
 };
