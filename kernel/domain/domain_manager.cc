@@ -334,9 +334,8 @@ void domains_finish() {
               static_cast<unsigned long>(cpu.ipis_sent), static_cast<unsigned long>(cpu.ipis_received),
               static_cast<unsigned long>(ipi.samples ? ipi.total / ipi.samples : 0),
               static_cast<unsigned long>(ipi.worst));
-      kprintf("smp: core %u: kernel lock taken %lu times, longest hold %lu ticks, longest wait %lu ticks\n",
-              cpu.index, static_cast<unsigned long>(cpu.lock_stats.acquisitions),
-              static_cast<unsigned long>(cpu.lock_stats.worst_hold), static_cast<unsigned long>(cpu.lock_stats.worst_wait));
+      kprintf("smp: core %u: kernel lock found taken %lu times, longest wait %lu ticks\n", cpu.index,
+              static_cast<unsigned long>(cpu.lock_stats.contended), static_cast<unsigned long>(cpu.lock_stats.worst_wait));
     }
   }
   if (latency.samples > 0) {
