@@ -10,6 +10,7 @@ using namespace smp_test;
 alignas(16) uint8_t g_stacks[3][8 * 1024];
 uint32_t g_running[3] = {};
 uint32_t g_cores[3] = {};
+volatile uint64_t g_unmapped = 0x10;  // through memory: not a constant the compiler can reason about
 
 extern "C" [[noreturn]] void spinner(uint64_t k) {
   g_cores[k] = uk_current_cpu();
@@ -31,6 +32,6 @@ int main() {
   }
   ukernel::printf("kill_spread: spinners running on cores %u %u %u; main on core %u faults now\n", g_cores[0],
                   g_cores[1], g_cores[2], uk_current_cpu());
-  *reinterpret_cast<volatile uint32_t*>(0x10) = 1;  // unmapped: the domain is killed
+  *reinterpret_cast<volatile uint32_t*>(g_unmapped) = 1;  // unmapped: the domain is killed
   return 1;
 }
