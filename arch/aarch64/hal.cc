@@ -6,6 +6,7 @@
 #include "arch/aarch64/domain/domain_switch.h"
 #include "arch/aarch64/gic/gic.h"
 #include "arch/aarch64/smp/smp.h"
+#include "kernel/domain/domain_manager.h"
 #include "arch/aarch64/timer/generic_timer.h"
 #include "bsp/board.h"
 
@@ -34,7 +35,16 @@ void interrupts_disable() { arch::irq_disable(); }
 void wait_for_interrupt() { arch::wfi(); }
 void send_reschedule(uint32_t cpu_index) { arch::gic_send_sgi(cpu_index, arch::kSgiReschedule); }
 
-void start_scheduling() { arch::enter_scheduler(arch::smp_release_secondaries); }
+void start_scheduling() {
+  arch::prepare_domains_on_this_core(/*report=*/true);
+  // Every core ready before the epoch starts: the first releases coincide
+  // on all of them, with no core still setting up (docs/smp.md).
+  arch::smp_release_secondaries();
+  arch::smp_wait_secondaries_ready();
+  threads_start_epoch();
+  arch::smp_start_epoch();
+  arch::enter_scheduler();
+}
 
 namespace {
 

@@ -263,15 +263,10 @@ Thread* lower_el_sync(Thread& d, TrapFrame& frame) {
 
 void allow_direct_svc_trap(bool allow) { g_allow_fgt = allow; }
 
-void enter_scheduler(void (*release_other_cores)()) {
+void prepare_domains_on_this_core(bool report) { configure_el1_for_domains(report); }
+
+void enter_scheduler() {
   Cpu& cpu = this_cpu();
-  const bool boot_cpu = release_other_cores != nullptr;
-  configure_el1_for_domains(boot_cpu);
-  if (boot_cpu) {
-    // After the console line above: the first releases are not delayed by it.
-    threads_start_epoch();
-    release_other_cores();
-  }
   // The first entry frame sits at the top of this core's stack (the boot
   // code left room for it above its own frames); exceptions from the domain
   // then start just above it.

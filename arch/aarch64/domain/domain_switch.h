@@ -6,12 +6,15 @@
 
 namespace uk::arch {
 
-// On each core once bring-up is done: sets up EL1&0 for domains and starts
-// this core's first thread at EL0 (waiting, idle, until it has one). The
-// boot CPU passes `release_other_cores`: it starts the schedule's epoch,
-// then calls it to let the other cores go (they pass nullptr). Never
-// returns: from now on the kernel runs only in exception handlers.
-[[noreturn]] void enter_scheduler(void (*release_other_cores)());
+// Sets up this core's EL1&0 registers for domains (the boot CPU reports
+// which svc path is in use).
+void prepare_domains_on_this_core(bool report);
+
+// On each core once its domain registers are set and the schedule's epoch
+// has started: runs this core's first thread at EL0 (waiting, idle, until it
+// has one). Never returns: from now on the kernel runs only in exception
+// handlers.
+[[noreturn]] void enter_scheduler();
 
 // With FEAT_FGT the kernel traps EL0's svc directly; `false` keeps the EL1
 // gateway (bootarg ukernel.svc=gateway), e.g. to measure one against the other.

@@ -58,8 +58,11 @@ constexpr uint64_t kMpidrAffinityMask = 0xff00ffffffull;
 uint32_t g_timer_intid = 0;
 // Set by each core once it is up (index order); read by the boot CPU.
 uint32_t g_started[kMaxCpus] = {};
-// Set by the boot CPU when the secondaries may schedule.
+// Set by the boot CPU: the secondaries may set up for domains (go), then
+// schedule (epoch). Counted by the secondaries: set up and waiting.
 uint32_t g_go = 0;
+uint32_t g_epoch = 0;
+uint32_t g_ready = 0;
 
 void clean_to_memory(const void* start, size_t bytes) {
   const uint64_t begin = reinterpret_cast<uint64_t>(start) & ~(kCacheLine - 1);
@@ -209,6 +212,26 @@ void smp_release_secondaries() {
   sev();
 }
 
+void smp_wait_secondaries_ready() {
+  const uint64_t start = timer_now_ticks();
+  const uint64_t limit = timer_frequency_hz() / 1'000'000 * kBringUpTimeoutMicros;
+  const uint32_t others = static_cast<uint32_t>(cpu_count() - 1);
+  while (__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE) < others) {
+    if (timer_now_ticks() - start > limit) {
+      kprintf("smp: only %u of %u other cores ready to schedule after %lu ms; starting anyway\n",
+              __atomic_load_n(&g_ready, __ATOMIC_ACQUIRE), others,
+              static_cast<unsigned long>(kBringUpTimeoutMicros / 1000));
+      return;
+    }
+  }
+}
+
+void smp_start_epoch() {
+  __atomic_store_n(&g_epoch, 1u, __ATOMIC_RELEASE);
+  dsb_ish();
+  sev();
+}
+
 }  // namespace uk::arch
 
 // A secondary core, MMU on, on its own stack, TPIDR_EL2 = its Cpu.
@@ -225,5 +248,8 @@ extern "C" [[noreturn]] void uk_secondary_main(uk::Cpu* cpu) {
   }
   __atomic_store_n(&g_started[cpu->index], 1u, __ATOMIC_RELEASE);
   while (__atomic_load_n(&g_go, __ATOMIC_ACQUIRE) == 0) wfe();
-  enter_scheduler(nullptr);
+  prepare_domains_on_this_core(/*report=*/false);
+  __atomic_fetch_add(&g_ready, 1u, __ATOMIC_ACQ_REL);
+  while (__atomic_load_n(&g_epoch, __ATOMIC_ACQUIRE) == 0) wfe();
+  enter_scheduler();
 }

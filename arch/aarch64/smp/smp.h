@@ -29,7 +29,10 @@ void smp_init_boot_cpu();
 // kernel indices 0 .. n-1 are dense. `timer_intid` is the EL2 timer's PPI.
 [[nodiscard]] size_t smp_start_secondaries(const BootInfo& info, uint32_t timer_intid);
 
-// Lets the started cores enter the scheduler.
+// Lets the started cores set up for domains; then waits (bounded) until
+// each has; then lets them schedule once the epoch has started.
 void smp_release_secondaries();
+void smp_wait_secondaries_ready();
+void smp_start_epoch();
 
 }  // namespace uk::arch
