@@ -47,6 +47,7 @@ _start:
 
 primary_entry:
     msr     daifset, #0xf
+    msr     spsel, #1                     // sp is the current EL's own, whatever the loader left
     mov     x19, x0                       // device tree physical address
     mrs     x20, CurrentEL
     lsr     x20, x20, #2

@@ -26,6 +26,7 @@
 .global uk_secondary_entry
 uk_secondary_entry:
     msr     daifset, #0xf
+    msr     spsel, #1                     // sp is SP_EL2, whatever the firmware left
     mrs     x1, CurrentEL
     cmp     x1, #CURRENT_EL2
     b.ne    park

@@ -64,6 +64,10 @@ uint32_t g_go = 0;
 uint32_t g_epoch = 0;
 uint32_t g_ready = 0;
 
+// kBringUpTimeoutMicros in counter ticks (multiplied first: exact for any
+// counter frequency; no overflow below 92 GHz).
+uint64_t bring_up_limit_ticks(uint64_t hz) { return hz * kBringUpTimeoutMicros / 1'000'000; }
+
 void clean_to_memory(const void* start, size_t bytes) {
   const uint64_t begin = reinterpret_cast<uint64_t>(start) & ~(kCacheLine - 1);
   const uint64_t end = reinterpret_cast<uint64_t>(start) + bytes;
@@ -165,6 +169,7 @@ size_t smp_start_secondaries(const BootInfo& info, uint32_t timer_intid) {
   constexpr unsigned kMethodPsci = 1;
   constexpr unsigned kMethodSpinTable = 2;
   unsigned methods = 0;
+  bool lost_slots = false;
   for (size_t i = 0; i < cpus.count && online < kMaxCpus; ++i) {
     const SecondaryCpu& c = cpus.cpus[i];
     const unsigned index = online;
@@ -183,19 +188,25 @@ size_t smp_start_secondaries(const BootInfo& info, uint32_t timer_intid) {
       continue;
     }
     const uint64_t start = timer_now_ticks();
-    const uint64_t limit = hz / 1'000'000 * kBringUpTimeoutMicros;
+    const uint64_t limit = bring_up_limit_ticks(hz);
     while (__atomic_load_n(&g_started[index], __ATOMIC_ACQUIRE) == 0 && timer_now_ticks() - start < limit) {
     }
     if (__atomic_load_n(&g_started[index], __ATOMIC_ACQUIRE) == 0) {
       kprintf("smp: cpu@%lx did not come up within %lu ms; running without it\n", static_cast<unsigned long>(c.mpidr),
               static_cast<unsigned long>(kBringUpTimeoutMicros / 1000));
+      // It may still be on its way with this slot's stack and Cpu already
+      // read: the slot is never handed to another core. Its entry goes, so a
+      // core that has not read the table yet parks.
       boot.entries[index - 1].mpidr = ~uint64_t{0};
-      boot.count = index - 1;
       clean_to_memory(&boot, sizeof boot);
-      continue;
+      lost_slots = true;
+      break;
     }
     ++online;
     methods |= c.method == EnableMethod::kPsci ? kMethodPsci : kMethodSpinTable;
+  }
+  if (lost_slots && cpus.count > online - 1) {
+    kprintf("smp: CPUs listed after it are not started (the late one could still take their slot)\n");
   }
   cpus_set_online(online);
   if (cpus.count > 0) {
@@ -214,7 +225,7 @@ void smp_release_secondaries() {
 
 void smp_wait_secondaries_ready() {
   const uint64_t start = timer_now_ticks();
-  const uint64_t limit = timer_frequency_hz() / 1'000'000 * kBringUpTimeoutMicros;
+  const uint64_t limit = bring_up_limit_ticks(timer_frequency_hz());
   const uint32_t others = static_cast<uint32_t>(cpu_count() - 1);
   while (__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE) < others) {
     if (timer_now_ticks() - start > limit) {
