@@ -29,9 +29,6 @@ class TicketLock {
     __atomic_store_n(&serving_, serving_ + 1, __ATOMIC_RELEASE);
     cpu_signal_event();
   }
-  [[nodiscard]] bool locked() const {
-    return __atomic_load_n(&serving_, __ATOMIC_ACQUIRE) != __atomic_load_n(&next_, __ATOMIC_ACQUIRE);
-  }
 
  private:
   uint32_t next_ = 0;     // the next ticket handed out

@@ -72,9 +72,12 @@ Status scheduler_admit(Thread& t, const char** message) {
   report = sched::AdmissionReport{};
   const Status s = home(t).sched.admit(t.id, params, hal::timer_now_ticks(), &report);
   if (message != nullptr) {
-    // Admission is per core: say which one refused.
-    format(message_with_core, sizeof message_with_core, "%s (core %u)", report.message, t.cpu);
-    *message = message_with_core;
+    *message = report.message;
+    if (!s.ok()) {
+      // Admission is per core: say which one refused.
+      format(message_with_core, sizeof message_with_core, "%s (core %u)", report.message, t.cpu);
+      *message = message_with_core;
+    }
   }
   return s;
 }

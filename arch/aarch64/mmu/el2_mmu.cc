@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "arch/aarch64/cpu/cache.h"
 #include "arch/aarch64/cpu/stacks.h"
 #include "arch/aarch64/cpu/sysreg.h"
 #include "arch/aarch64/mmu/page_table.h"
@@ -41,26 +42,18 @@ constexpr uint64_t kSctlrI = 1ull << 12;
 constexpr uint64_t kSctlrWxn = 1ull << 19;
 constexpr uint64_t kSctlrRes1 = 0x30c50830;
 
-constexpr uint64_t kCacheLine = 64;
 
 PageAllocator* g_pages = nullptr;
 mmu::PageTable g_table;
 
-// Tables are written with the MMU, and so the D-cache, off. A line a loader
-// left in the cache for this page could later be written back over the
-// table, or be read by the walker instead of it: clean and invalidate the
-// page first, then fill it.
-void clean_invalidate_range(uint64_t start, uint64_t size) {
-  for (uint64_t a = align_down(start, kCacheLine); a < start + size; a += kCacheLine) {
-    asm volatile("dc civac, %0" : : "r"(a) : "memory");
-  }
-  dsb_sy();
-}
-
 Result<PhysAddr> alloc_table_page(void*) {
   Result<PhysAddr> page = g_pages->alloc_pages(1);
   if (page.ok()) {
-    clean_invalidate_range(page->value(), kPageSize);
+    // Tables are written with the MMU, and so the D-cache, off. A line a
+    // loader left in the cache for this page could later be written back
+    // over the table, or be read by the walker instead of it: clean and
+    // invalidate the page first, then fill it.
+    dcache_clean_invalidate_to_poc(page->value(), kPageSize);
     memset(reinterpret_cast<void*>(page->value()), 0, kPageSize);
   }
   return page;

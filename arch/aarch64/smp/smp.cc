@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "arch/aarch64/boot/el2_setup.h"
+#include "arch/aarch64/cpu/cache.h"
 #include "arch/aarch64/cpu/stacks.h"
 #include "arch/aarch64/domain/domain_switch.h"
 #include "arch/aarch64/cpu/sysreg.h"
@@ -13,6 +14,7 @@
 #include "kernel/cpu/cpu.h"
 #include "kernel/dt/cpus.h"
 #include "kernel/irq/irq.h"
+#include "kernel/time/clock.h"
 
 extern "C" char uk_el2_vectors[];
 extern "C" char uk_secondary_entry[];
@@ -47,7 +49,6 @@ alignas(64) uk::arch::SmpBoot uk_smp_boot;
 namespace uk::arch {
 namespace {
 
-constexpr uint64_t kCacheLine = 64;
 // A core that has not reported itself this long after its start request is
 // given up (generous: QEMU's TCG may run the new core's first instructions late).
 constexpr uint64_t kBringUpTimeoutMicros = 200'000;
@@ -64,15 +65,9 @@ uint32_t g_go = 0;
 uint32_t g_epoch = 0;
 uint32_t g_ready = 0;
 
-// kBringUpTimeoutMicros in counter ticks (multiplied first: exact for any
-// counter frequency; no overflow below 92 GHz).
-uint64_t bring_up_limit_ticks(uint64_t hz) { return hz * kBringUpTimeoutMicros / 1'000'000; }
-
-void clean_to_memory(const void* start, size_t bytes) {
-  const uint64_t begin = reinterpret_cast<uint64_t>(start) & ~(kCacheLine - 1);
-  const uint64_t end = reinterpret_cast<uint64_t>(start) + bytes;
-  for (uint64_t a = begin; a < end; a += kCacheLine) asm volatile("dc civac, %0" : : "r"(a) : "memory");
-  dsb_sy();
+// The core reading `object` has its caches off.
+void clean_to_memory(const void* object, size_t bytes) {
+  dcache_clean_invalidate_to_poc(reinterpret_cast<uint64_t>(object), bytes);
 }
 
 void on_reschedule_sgi(uint32_t, void*) {
@@ -164,7 +159,9 @@ size_t smp_start_secondaries(const BootInfo& info, uint32_t timer_intid) {
   boot.vbar = reinterpret_cast<uint64_t>(uk_el2_vectors);
   boot.count = 0;
 
-  const uint64_t hz = timer_frequency_hz();
+  // kernel_clock() is set up later, by kernel_main: the same conversion here.
+  TickConverter clock;
+  clock.set_frequency(timer_frequency_hz());
   unsigned online = 1;
   constexpr unsigned kMethodPsci = 1;
   constexpr unsigned kMethodSpinTable = 2;
@@ -188,7 +185,7 @@ size_t smp_start_secondaries(const BootInfo& info, uint32_t timer_intid) {
       continue;
     }
     const uint64_t start = timer_now_ticks();
-    const uint64_t limit = bring_up_limit_ticks(hz);
+    const uint64_t limit = clock.from_us(kBringUpTimeoutMicros);
     while (__atomic_load_n(&g_started[index], __ATOMIC_ACQUIRE) == 0 && timer_now_ticks() - start < limit) {
     }
     if (__atomic_load_n(&g_started[index], __ATOMIC_ACQUIRE) == 0) {
@@ -225,7 +222,7 @@ void smp_release_secondaries() {
 
 void smp_wait_secondaries_ready() {
   const uint64_t start = timer_now_ticks();
-  const uint64_t limit = bring_up_limit_ticks(timer_frequency_hz());
+  const uint64_t limit = kernel_clock().from_us(kBringUpTimeoutMicros);
   const uint32_t others = static_cast<uint32_t>(cpu_count() - 1);
   while (__atomic_load_n(&g_ready, __ATOMIC_ACQUIRE) < others) {
     if (timer_now_ticks() - start > limit) {
